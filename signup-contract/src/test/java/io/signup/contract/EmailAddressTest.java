@@ -1,0 +1,61 @@
+package io.signup.contract;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class EmailAddressTest {
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "ann@example.com|ann@example.com",
+            "'  Ann.Lee@Example.COM \t'|Ann.Lee@example.com",
+            "o'brien+news@mail.example.org|o'brien+news@mail.example.org",
+            "josé@bücher.de|josé@bücher.de"
+    })
+    void normalizesValidAddresses(String raw, String expected) {
+        assertEquals(expected, EmailAddress.parse(raw).toString());
+    }
+
+    @Test
+    void acceptsTheLongestAllowedParts() {
+        String local = "a".repeat(64);
+        String domain = "b".repeat(63) + "." + "c".repeat(63) + "." + "d".repeat(57) + ".com";
+        assertEquals(254, (local + "@" + domain).length());
+        assertEquals(local + "@" + domain, EmailAddress.parse(local + "@" + domain).toString());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "", "   ", "plain", "@example.com", "ann@", "ann@example", "ann@@example.com", "a@b@example.com",
+            "ann@example.com.", "ann@-example.com", "ann@exa_mple.com", ".ann@example.com", "ann.@example.com",
+            "a..b@example.com", "ann lee@example.com", "ann@example.com\r\nBcc: eve@example.com", "ann\u0000@x.com",
+            "<ann@example.com>", "ann,bob@example.com", "\"ann\"@example.com", "ann@[127.0.0.1]", "ann@exa mple.com"
+    })
+    void rejectsInvalidAddresses(String raw) {
+        assertThrows(InvalidEmailAddressException.class, () -> EmailAddress.parse(raw));
+    }
+
+    @Test
+    void rejectsNull() {
+        assertEquals("email is required",
+                assertThrows(InvalidEmailAddressException.class, () -> EmailAddress.parse(null)).getMessage());
+    }
+
+    @Test
+    void rejectsTooLongAddressAndLocalPart() {
+        String domain = "@" + "d".repeat(60) + ".com";
+        assertThrows(InvalidEmailAddressException.class, () -> EmailAddress.parse("a".repeat(65) + domain));
+        String longDomain = "b".repeat(63) + "." + "c".repeat(63) + "." + "d".repeat(63) + "." + "e".repeat(60);
+        assertThrows(InvalidEmailAddressException.class, () -> EmailAddress.parse("ann@" + longDomain));
+    }
+
+    @Test
+    void equalAddressesAreEqual() {
+        assertEquals(EmailAddress.parse("Ann@EXAMPLE.com"), EmailAddress.parse(" Ann@example.com"));
+    }
+}
