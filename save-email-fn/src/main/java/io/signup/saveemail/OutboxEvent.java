@@ -1,0 +1,61 @@
+package io.signup.saveemail;
+
+import java.time.Instant;
+import java.util.UUID;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+
+import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
+
+/**
+ * An event waiting to be published, written in the same transaction as the change it announces (transactional
+ * outbox). A record is pending until {@link #publishedAt} is set; {@link #availableAt} is a lease: nobody else
+ * publishes the record before that time, and after it anyone may take it over.
+ */
+@Entity
+@Table(name = "outbox_event")
+public class OutboxEvent extends PanacheEntityBase {
+
+    /** Also the CloudEvent id, so every redelivery of this event carries the same id. */
+    @Id
+    public UUID id;
+
+    @Column(nullable = false)
+    public String type;
+
+    @Column(name = "subscriber_id", nullable = false)
+    public UUID subscriberId;
+
+    /** The CloudEvent data exactly as first serialized, so a republish sends the same bytes. */
+    @Column(nullable = false)
+    public String payload;
+
+    @Column(name = "created_at", nullable = false)
+    public Instant createdAt;
+
+    @Column(name = "available_at", nullable = false)
+    public Instant availableAt;
+
+    @Column(nullable = false)
+    public int attempts;
+
+    @Column(name = "last_error")
+    public String lastError;
+
+    @Column(name = "published_at")
+    public Instant publishedAt;
+
+    public static OutboxEvent of(String type, Subscriber subscriber, String payload, Instant leaseUntil) {
+        OutboxEvent event = new OutboxEvent();
+        event.id = UUID.randomUUID();
+        event.type = type;
+        event.subscriberId = subscriber.id;
+        event.payload = payload;
+        event.createdAt = subscriber.createdAt;
+        event.availableAt = leaseUntil;
+        return event;
+    }
+}

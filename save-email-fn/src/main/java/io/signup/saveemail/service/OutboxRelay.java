@@ -1,0 +1,102 @@
+package io.signup.saveemail.service;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
+
+import org.hibernate.LockOptions;
+
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.logging.Log;
+import io.signup.saveemail.OutboxEvent;
+import io.signup.saveemail.client.BrokerClient;
+import io.signup.saveemail.config.SaveEmailConfig;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Moves outbox records to the Broker. A record is marked published only after the Broker accepted it, so an event is
+ * delivered at least once; the lease on each record keeps two publishers from sending it at the same time, so in the
+ * normal path it is sent exactly once.
+ */
+@ApplicationScoped
+public class OutboxRelay {
+
+    private static final int LAST_ERROR_MAX_LENGTH = 500;
+
+    private final BrokerClient broker;
+    private final SaveEmailConfig.Outbox config;
+
+    public OutboxRelay(BrokerClient broker, SaveEmailConfig config) {
+        this.broker = broker;
+        this.config = config.outbox();
+    }
+
+    /** When a record written now may be taken over if its publisher has not marked it by then. */
+    public Instant leaseFrom(Instant now) {
+        return now.plus(config.lease());
+    }
+
+    /**
+     * Publishes a record that was just committed. Never fails: if the Broker does not take the event, the record is
+     * released for the next {@link #republishPending()} and the signup stands.
+     */
+    public Uni<Void> publish(OutboxEvent record) {
+        return broker.publish(record)
+                .chain(() -> markPublished(record.id))
+                .onFailure().recoverWithUni(failure -> release(record.id, failure));
+    }
+
+    /**
+     * Claims the pending records whose lease has expired (oldest first, one batch) and publishes them in order. Stops
+     * at the first failure: the Broker is likely down, and the rest keep their lease until a later call.
+     *
+     * @return how many events were published
+     */
+    public Uni<Integer> republishPending() {
+        return claimDue().chain(records -> Multi.createFrom().iterable(records)
+                .onItem().transformToUniAndConcatenate(record -> broker.publish(record)
+                        .chain(() -> markPublished(record.id))
+                        .onFailure().call(failure -> release(record.id, failure))
+                        .replaceWith(record))
+                .onFailure().recoverWithCompletion()
+                .collect().with(Collectors.counting())
+                .map(Long::intValue));
+    }
+
+    private Uni<List<OutboxEvent>> claimDue() {
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        // SKIP LOCKED: concurrent republishers (several replicas, overlapping pings) split the work instead of
+        // waiting for each other or sending the same record twice.
+        return Panache.withTransaction(() -> OutboxEvent
+                .<OutboxEvent>find("publishedAt is null and availableAt <= ?1 order by createdAt", now)
+                .withLock(LockModeType.PESSIMISTIC_WRITE)
+                .withHint("jakarta.persistence.lock.timeout", LockOptions.SKIP_LOCKED)
+                .range(0, config.batchSize() - 1)
+                .list()
+                .invoke(records -> records.forEach(record -> record.availableAt = leaseFrom(now))));
+    }
+
+    private Uni<Void> markPublished(UUID id) {
+        return Panache.withTransaction(() -> OutboxEvent
+                        .update("publishedAt = ?1 where id = ?2", Instant.now(), id))
+                .replaceWithVoid();
+    }
+
+    /** Records the failure and makes the record due at once, for the next republish. */
+    private Uni<Void> release(UUID id, Throwable failure) {
+        Log.warnf("Event %s not published, left in the outbox: %s", id, failure.getMessage());
+        String error = String.valueOf(failure.getMessage());
+        return Panache.withTransaction(() -> OutboxEvent.update(
+                        "availableAt = ?1, attempts = attempts + 1, lastError = ?2 where id = ?3",
+                        Instant.now(), error.substring(0, Math.min(error.length(), LAST_ERROR_MAX_LENGTH)), id))
+                .replaceWithVoid()
+                .onFailure().invoke(e -> Log.warnf("Event %s stays leased until its lease ends: %s", id, e.getMessage()))
+                .onFailure().recoverWithNull();
+    }
+}

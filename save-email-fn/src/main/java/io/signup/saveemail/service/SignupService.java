@@ -1,0 +1,96 @@
+package io.signup.saveemail.service;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.logging.Log;
+import io.signup.contract.EmailAddress;
+import io.signup.contract.InvalidEmailAddressException;
+import io.signup.contract.SubscriptionCreated;
+import io.signup.saveemail.OutboxEvent;
+import io.signup.saveemail.Subscriber;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Validates a signup, stores the subscriber together with its event in one transaction, then hands the event to the
+ * relay. A repeated address changes nothing and emits nothing, and looks exactly like a new one to the caller.
+ */
+@ApplicationScoped
+public class SignupService {
+
+    private final OutboxRelay relay;
+    private final ObjectMapper mapper;
+
+    public SignupService(OutboxRelay relay, ObjectMapper mapper) {
+        this.relay = relay;
+        this.mapper = mapper;
+    }
+
+    /**
+     * Completes once the signup is durably stored (or was already); the event is published after the commit, and a
+     * failed publish leaves it in the outbox instead of failing the signup.
+     *
+     * @throws SignupRejectedException when the input can never be stored
+     */
+    public Uni<Void> subscribe(String rawEmail, String rawName) {
+        EmailAddress email = parseEmail(rawEmail);
+        String name = normalizeName(rawName);
+        return Panache.withTransaction(() -> storeIfNew(email, name))
+                // Two identical signups at the same moment: the unique index lets one win; the other is a duplicate.
+                .onFailure(DatabaseFailures::isUniqueViolation).recoverWithNull()
+                .call(record -> record == null ? Uni.createFrom().voidItem() : relay.publish(record))
+                .replaceWithVoid();
+    }
+
+    private Uni<OutboxEvent> storeIfNew(EmailAddress email, String name) {
+        return Subscriber.exists(email).chain(exists -> {
+            if (exists) {
+                Log.debug("Duplicate signup ignored");
+                return Uni.createFrom().nullItem();
+            }
+            Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+            Subscriber subscriber = Subscriber.of(email, name, now);
+            OutboxEvent event = OutboxEvent.of(SubscriptionCreated.TYPE, subscriber,
+                    toJson(new SubscriptionCreated(subscriber.email, name, now)), relay.leaseFrom(now));
+            return subscriber.persist().chain(event::persist).replaceWith(event);
+        });
+    }
+
+    private static EmailAddress parseEmail(String raw) {
+        try {
+            return EmailAddress.parse(raw);
+        } catch (InvalidEmailAddressException e) {
+            throw new SignupRejectedException(e.getMessage());
+        }
+    }
+
+    /** Optional; kept only as plain text of bounded length, because it ends up in a mail. */
+    static String normalizeName(String raw) {
+        if (raw == null || raw.isBlank()) {
+            return null;
+        }
+        String name = raw.strip();
+        if (name.length() > SubscriptionCreated.NAME_MAX_LENGTH) {
+            throw new SignupRejectedException(
+                    "name must be at most " + SubscriptionCreated.NAME_MAX_LENGTH + " characters");
+        }
+        if (name.chars().anyMatch(Character::isISOControl)) {
+            throw new SignupRejectedException("name must not contain control characters");
+        }
+        return name;
+    }
+
+    private String toJson(SubscriptionCreated data) {
+        try {
+            return mapper.writeValueAsString(data);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("event data not serializable", e);
+        }
+    }
+}

