@@ -12,11 +12,13 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.quarkus.logging.Log;
 import io.signup.saveemail.service.DatabaseFailures;
 import io.signup.saveemail.service.SignupRejectedException;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.impl.RoutingContextInternal;
 
 /**
  * The HTTP answers Funqy cannot give by itself. Funqy calls a function on {@code GET} (with query parameters as
@@ -40,6 +42,8 @@ public class FunctionHttpGuard {
 
     void install(@Observes Router router) {
         router.route().order(ORDER).handler(this::admit).failureHandler(this::answerFailure);
+        // Funqy's routes only match function paths; anything else would get Quarkus's HTML 404 page.
+        router.route().order(Integer.MAX_VALUE).handler(context -> answer(context, 404, "no such function"));
     }
 
     private void admit(RoutingContext context) {
@@ -52,6 +56,10 @@ public class FunctionHttpGuard {
         } else if (hasBody(request) && !isJson(request.getHeader(HttpHeaderNames.CONTENT_TYPE))) {
             answer(context, 415, "Content-Type must be application/json");
         } else {
+            if (context.body().available() && context.body().buffer() == null) {
+                // Funqy dereferences the body of every POST; a CloudEvent or call without data has none.
+                ((RoutingContextInternal) context).setBody(Buffer.buffer());
+            }
             context.next();
         }
     }

@@ -7,9 +7,6 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.LockModeType;
-
-import org.hibernate.LockOptions;
 
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.logging.Log;
@@ -28,6 +25,12 @@ import io.smallrye.mutiny.Uni;
 public class OutboxRelay {
 
     private static final int LAST_ERROR_MAX_LENGTH = 500;
+    private static final String CLAIM_DUE_SQL = """
+            select * from outbox_event
+            where published_at is null and available_at <= :now
+            order by created_at
+            limit :limit
+            for update skip locked""";
 
     private final BrokerClient broker;
     private final SaveEmailConfig.Outbox config;
@@ -72,14 +75,14 @@ public class OutboxRelay {
     private Uni<List<OutboxEvent>> claimDue() {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
         // SKIP LOCKED: concurrent republishers (several replicas, overlapping pings) split the work instead of
-        // waiting for each other or sending the same record twice.
-        return Panache.withTransaction(() -> OutboxEvent
-                .<OutboxEvent>find("publishedAt is null and availableAt <= ?1 order by createdAt", now)
-                .withLock(LockModeType.PESSIMISTIC_WRITE)
-                .withHint("jakarta.persistence.lock.timeout", LockOptions.SKIP_LOCKED)
-                .range(0, config.batchSize() - 1)
-                .list()
-                .invoke(records -> records.forEach(record -> record.availableAt = leaseFrom(now))));
+        // waiting for each other or sending the same record twice. Hibernate Reactive takes no lock-timeout hint,
+        // hence native SQL; the rows come back as managed entities, so the new lease is flushed on commit.
+        return Panache.withTransaction(() -> Panache.getSession().chain(session -> session
+                .createNativeQuery(CLAIM_DUE_SQL, OutboxEvent.class)
+                .setParameter("now", now)
+                .setParameter("limit", config.batchSize())
+                .getResultList()
+                .invoke(records -> records.forEach(record -> record.availableAt = leaseFrom(now)))));
     }
 
     private Uni<Void> markPublished(UUID id) {

@@ -1,0 +1,135 @@
+package io.signup.saveemail;
+
+import static io.restassured.RestAssured.given;
+import static io.signup.saveemail.SaveEmailFunctionTest.eventsFor;
+import static io.signup.saveemail.support.SaveEmailTestEnvironment.DATABASE;
+import static io.signup.saveemail.support.SaveEmailTestEnvironment.SINK;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Consumer;
+
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.signup.contract.SubscriptionCreated;
+import io.signup.saveemail.function.SaveEmailFunctions;
+import io.signup.saveemail.support.SaveEmailTestEnvironment;
+
+/** No event is lost: what the Broker did not take is published later by republishOutbox, exactly once. */
+@QuarkusTest
+@WithTestResource(SaveEmailTestEnvironment.class)
+class OutboxRepublishTest {
+
+    @Test
+    void brokerDownStillAcceptsTheSignupAndTheRepublishDeliversItExactlyOnce() {
+        String email = uniqueEmail("dora");
+        SINK.stop();
+        try {
+            given().contentType(ContentType.JSON).body(Map.of("email", email))
+                    .post("/saveEmail")
+                    .then().statusCode(200);
+        } finally {
+            SINK.start();
+        }
+        Map<String, Object> pending = outboxRecordFor(email);
+        assertNull(pending.get("published_at"), "still pending");
+        assertEquals(1, pending.get("attempts"));
+        assertNotNull(pending.get("last_error"));
+        assertEquals(0, eventsFor(email).size());
+
+        republishOverPlainHttp();
+
+        assertEquals(1, eventsFor(email).size(), "delivered by the republish");
+        assertEquals(pending.get("id").toString(), eventsFor(email).get(0).header("ce-id"));
+        assertNotNull(outboxRecordFor(email).get("published_at"));
+
+        republishOverPlainHttp();
+        assertEquals(1, eventsFor(email).size(), "published records are not sent again");
+    }
+
+    @Test
+    void anEventWhosePublisherDiedIsRepublishedWithItsIdOnceTheLeaseEnds() {
+        String email = uniqueEmail("erin");
+        UUID eventId = insertPendingEvent(email, Instant.now().minusSeconds(1));
+
+        republishAs(request -> request.header("ce-specversion", "1.0").header("ce-id", UUID.randomUUID().toString())
+                .header("ce-type", SaveEmailFunctions.PING_EVENT_TYPE)
+                .header("ce-source", "/apis/v1/namespaces/signup/pingsources/republish-outbox")
+                .contentType(ContentType.JSON).body("{\"reason\":\"schedule\"}"));
+
+        assertEquals(1, eventsFor(email).size());
+        assertEquals(eventId.toString(), eventsFor(email).get(0).header("ce-id"), "same id as first written");
+    }
+
+    @Test
+    void aRecordStillLeasedByItsPublisherIsLeftAlone() {
+        String email = uniqueEmail("fred");
+        insertPendingEvent(email, Instant.now().plusSeconds(60));
+
+        republishOverPlainHttp();
+
+        assertEquals(0, eventsFor(email).size(), "an in-flight publish is not raced");
+        assertNull(outboxRecordFor(email).get("published_at"));
+    }
+
+    @Test
+    void republishAcceptsAStructuredCloudEvent() {
+        String email = uniqueEmail("gina");
+        insertPendingEvent(email, Instant.now().minusSeconds(1));
+
+        republishAs(request -> request.contentType("application/cloudevents+json").body("""
+                {"specversion":"1.0","id":"%s","type":"%s","source":"urn:test",
+                 "datacontenttype":"application/json","data":{"reason":"schedule"}}"""
+                .formatted(UUID.randomUUID(), SaveEmailFunctions.PING_EVENT_TYPE)));
+
+        assertEquals(1, eventsFor(email).size());
+    }
+
+    private static void republishOverPlainHttp() {
+        given().contentType(ContentType.JSON).post("/republishOutbox").then().statusCode(204);
+    }
+
+    /** Posts to "/", where Knative delivers a PingSource's event; no reply event comes back. */
+    private static void republishAs(Consumer<io.restassured.specification.RequestSpecification> event) {
+        var request = given();
+        event.accept(request);
+        var response = request.post("/").then().statusCode(204).extract();
+        assertNull(response.header("ce-type"), "no reply event");
+    }
+
+    /** What a crash between commit and publish leaves behind: a subscriber and its unpublished event. */
+    private static UUID insertPendingEvent(String email, Instant availableAt) {
+        UUID subscriberId = UUID.randomUUID();
+        UUID eventId = UUID.randomUUID();
+        Timestamp now = Timestamp.from(Instant.now().truncatedTo(ChronoUnit.MICROS));
+        DATABASE.execute("insert into subscriber (id, email, created_at) values (?, ?, ?)", subscriberId, email, now);
+        DATABASE.execute("""
+                insert into outbox_event (id, type, subscriber_id, payload, created_at, available_at)
+                values (?, ?, ?, ?, ?, ?)""", eventId, SubscriptionCreated.TYPE, subscriberId,
+                "{\"email\":\"" + email + "\",\"name\":null,\"subscribedAt\":\"" + now.toInstant() + "\"}",
+                now, Timestamp.from(availableAt));
+        return eventId;
+    }
+
+    private static Map<String, Object> outboxRecordFor(String email) {
+        return DATABASE.query("""
+                select o.* from outbox_event o join subscriber s on s.id = o.subscriber_id
+                where s.email = ?""", email).get(0);
+    }
+
+    private static String uniqueEmail(String name) {
+        String email = name + "." + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
+        assertTrue(eventsFor(email).isEmpty());
+        return email;
+    }
+}

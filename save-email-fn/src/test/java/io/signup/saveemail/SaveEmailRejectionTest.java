@@ -1,0 +1,118 @@
+package io.signup.saveemail;
+
+import static io.signup.saveemail.support.SaveEmailTestEnvironment.DATABASE;
+import static io.signup.saveemail.support.SaveEmailTestEnvironment.SINK;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpRequest.BodyPublishers;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.signup.saveemail.support.SaveEmailTestEnvironment;
+
+/**
+ * Every input that must be refused gets its own status and a short JSON message, and leaves nothing behind: no row,
+ * no event. Sent with a plain HTTP client so that headers are exactly what each case says (no added Content-Type).
+ */
+@QuarkusTest
+@WithTestResource(SaveEmailTestEnvironment.class)
+class SaveEmailRejectionTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final String JSON_TYPE = "application/json";
+
+    @TestHTTPResource("/")
+    URI root;
+
+    static Stream<Arguments> refusedPosts() {
+        return Stream.of(
+                Arguments.of("no @", JSON_TYPE, "{\"email\":\"not-an-address\"}", 400),
+                Arguments.of("no dot in domain", JSON_TYPE, "{\"email\":\"ann@example\"}", 400),
+                Arguments.of("header injection", JSON_TYPE, "{\"email\":\"ann@example.com\\r\\nBcc: eve@example.com\"}", 400),
+                Arguments.of("angle brackets", JSON_TYPE, "{\"email\":\"<ann@example.com>\"}", 400),
+                Arguments.of("quote", JSON_TYPE, "{\"email\":\"\\\"ann\\\"@example.com\"}", 400),
+                Arguments.of("local part of 65", JSON_TYPE, "{\"email\":\"" + "a".repeat(65) + "@example.com\"}", 400),
+                Arguments.of("address of 255", JSON_TYPE,
+                        "{\"email\":\"ann@" + "d".repeat(63) + "." + "e".repeat(63) + "." + "f".repeat(63) + "." + "g".repeat(57) + ".com\"}", 400),
+                Arguments.of("missing email", JSON_TYPE, "{\"name\":\"Ann\"}", 400),
+                Arguments.of("empty object", JSON_TYPE, "{}", 400),
+                Arguments.of("null email", JSON_TYPE, "{\"email\":null}", 400),
+                Arguments.of("name too long", JSON_TYPE,
+                        "{\"email\":\"long.name@example.com\",\"name\":\"" + "n".repeat(101) + "\"}", 400),
+                Arguments.of("control character in name", JSON_TYPE,
+                        "{\"email\":\"bell@example.com\",\"name\":\"a\\u0007b\"}", 400),
+                Arguments.of("malformed JSON", JSON_TYPE, "{\"email\":", 400),
+                Arguments.of("JSON array", JSON_TYPE, "[\"ann@example.com\"]", 400),
+                Arguments.of("plain text", "text/plain", "ann@example.com", 415),
+                Arguments.of("form post", "application/x-www-form-urlencoded", "email=ann%40example.com", 415),
+                Arguments.of("no content type", null, "{\"email\":\"typeless@example.com\"}", 415),
+                Arguments.of("body over 16 KiB", JSON_TYPE,
+                        "{\"email\":\"big@example.com\",\"name\":\"" + "x".repeat(17 * 1024) + "\"}", 413));
+    }
+
+    @ParameterizedTest(name = "{0} -> {3}")
+    @MethodSource("refusedPosts")
+    void refusedPostLeavesNothingBehind(String label, String contentType, String body, int status) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(root.resolve("/saveEmail"))
+                .POST(BodyPublishers.ofString(body));
+        if (contentType != null) {
+            request.header("Content-Type", contentType);
+        }
+        assertRefused(request.build(), status);
+    }
+
+    @ParameterizedTest(name = "{0} -> 405")
+    @MethodSource("otherMethods")
+    void onlyPostIsAllowed(String method) throws Exception {
+        HttpResponse<String> response = assertRefused(HttpRequest.newBuilder(
+                        root.resolve("/saveEmail?email=query.param@example.com"))
+                .method(method, BodyPublishers.noBody()).build(), 405);
+        assertEquals("POST", response.headers().firstValue("Allow").orElse(null));
+    }
+
+    static Stream<String> otherMethods() {
+        return Stream.of("GET", "PUT", "DELETE", "PATCH");
+    }
+
+    @Test
+    void unknownFunctionIs404() throws Exception {
+        assertRefused(HttpRequest.newBuilder(root.resolve("/dropTables")).header("Content-Type", JSON_TYPE)
+                .POST(BodyPublishers.ofString("{}")).build(), 404);
+    }
+
+    private HttpResponse<String> assertRefused(HttpRequest request, int status) throws Exception {
+        long rowsBefore = DATABASE.count("select count(*) from subscriber");
+        int eventsBefore = SINK.received().size();
+
+        HttpResponse<String> response = HTTP.send(request, BodyHandlers.ofString());
+
+        assertEquals(status, response.statusCode(), response.body());
+        assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith(JSON_TYPE));
+        JsonNode error = JSON.readTree(response.body());
+        assertEquals(1, error.size(), "only an error message: " + response.body());
+        String message = error.get("error").asText();
+        assertFalse(message.isBlank());
+        assertFalse(message.contains("Exception") || message.contains("\tat "), "no stack trace: " + message);
+        assertEquals(rowsBefore, DATABASE.count("select count(*) from subscriber"), "nothing stored");
+        assertEquals(eventsBefore, SINK.received().size(), "no event");
+        return response;
+    }
+}
