@@ -1,4 +1,4 @@
-package io.signup.saveemail.http;
+package io.signup.http;
 
 import java.util.Locale;
 
@@ -10,8 +10,6 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.quarkus.logging.Log;
-import io.signup.saveemail.service.DatabaseFailures;
-import io.signup.saveemail.service.SignupRejectedException;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
@@ -22,28 +20,31 @@ import io.vertx.ext.web.impl.RoutingContextInternal;
 
 /**
  * The HTTP answers Funqy cannot give by itself. Funqy calls a function on {@code GET} (with query parameters as
- * input), answers 406 to a foreign content type, a bare 400 to malformed JSON and 500 to any exception a function
- * throws. This route runs before Funqy's: it lets only {@code POST} with a JSON body through, and turns every failure
- * into a short JSON error with the status a caller can act on. Quarkus's own endpoints under the non-application
- * root ({@code /q/health}) are left alone.
+ * input), answers 406 to a foreign content type, a bare 400 to malformed JSON, 500 to any exception a function
+ * throws, and fails on a {@code POST} without a body. This route runs before Funqy's: it lets only {@code POST} with
+ * a JSON body through, and turns every failure into a short JSON error whose status the function's
+ * {@link FailureMapping} chooses. Quarkus's own endpoints under the non-application root ({@code /q/health}) are left
+ * alone.
  */
 @ApplicationScoped
 public class FunctionHttpGuard {
 
     /** Before Funqy's route (default order), after Quarkus's filters (CORS) and body handler. */
     private static final int ORDER = -100;
-    private static final String RETRY_AFTER_SECONDS = "5";
 
     private final String managementPrefix;
+    private final FailureMapping mapping;
 
-    public FunctionHttpGuard(@ConfigProperty(name = "quarkus.http.non-application-root-path") String managementRoot) {
+    public FunctionHttpGuard(@ConfigProperty(name = "quarkus.http.non-application-root-path") String managementRoot,
+            FailureMapping mapping) {
         this.managementPrefix = "/" + managementRoot.replaceAll("^/+|/+$", "") + "/";
+        this.mapping = mapping;
     }
 
     void install(@Observes Router router) {
         router.route().order(ORDER).handler(this::admit).failureHandler(this::answerFailure);
         // Funqy's routes only match function paths; anything else would get Quarkus's HTML 404 page.
-        router.route().order(Integer.MAX_VALUE).handler(context -> answer(context, 404, "no such function"));
+        router.route().order(Integer.MAX_VALUE).handler(context -> answer(context, HttpAnswer.of(404, "no such function")));
     }
 
     private void admit(RoutingContext context) {
@@ -52,9 +53,9 @@ public class FunctionHttpGuard {
             context.next();
         } else if (request.method() != HttpMethod.POST) {
             context.response().putHeader(HttpHeaderNames.ALLOW, HttpMethod.POST.name());
-            answer(context, 405, "method not allowed: use POST");
+            answer(context, HttpAnswer.of(405, "method not allowed: use POST"));
         } else if (hasBody(request) && !isJson(request.getHeader(HttpHeaderNames.CONTENT_TYPE))) {
-            answer(context, 415, "Content-Type must be application/json");
+            answer(context, HttpAnswer.of(415, "Content-Type must be application/json"));
         } else {
             if (context.body().available() && context.body().buffer() == null) {
                 // Funqy dereferences the body of every POST; a CloudEvent or call without data has none.
@@ -66,34 +67,38 @@ public class FunctionHttpGuard {
 
     private void answerFailure(RoutingContext context) {
         Throwable failure = context.failure();
-        SignupRejectedException rejected = find(failure, SignupRejectedException.class);
-        if (rejected != null) {
-            answer(context, 400, rejected.getMessage());
-        } else if (failure != null && DatabaseFailures.isTransient(failure)) {
-            Log.warnf("Database unavailable: %s", failure.toString());
-            context.response().putHeader(HttpHeaderNames.RETRY_AFTER, RETRY_AFTER_SECONDS);
-            answer(context, 503, "temporarily unavailable, please retry");
-        } else if (context.statusCode() == 400) {
-            answer(context, 400, "request body must be a JSON object such as {\"email\": \"ann@example.com\"}");
-        } else if (context.statusCode() == 413) {
-            answer(context, 413, "request body too large");
-        } else if (context.statusCode() >= 400 && context.statusCode() < 500) {
-            answer(context, context.statusCode(), HttpResponseStatus.valueOf(context.statusCode()).reasonPhrase());
+        HttpAnswer answer = failure == null ? null : mapping.answer(failure);
+        int status = context.statusCode();
+        if (answer != null) {
+            if (answer.status() >= 500) {
+                Log.warnf("%s %s answered %d: %s", context.request().method(), context.request().path(),
+                        answer.status(), failure);
+            }
+            answer(context, answer);
+        } else if (status == 400) {
+            answer(context, HttpAnswer.of(400, "request body must be a JSON object"));
+        } else if (status == 413) {
+            answer(context, HttpAnswer.of(413, "request body too large"));
+        } else if (status >= 400 && status < 500) {
+            answer(context, HttpAnswer.of(status, HttpResponseStatus.valueOf(status).reasonPhrase()));
         } else {
             Log.error("Request failed", failure);
-            answer(context, 500, "internal error");
+            answer(context, HttpAnswer.of(500, "internal error"));
         }
     }
 
-    private static void answer(RoutingContext context, int status, String message) {
+    private static void answer(RoutingContext context, HttpAnswer answer) {
         if (context.response().headWritten()) {
             context.response().close();
             return;
         }
+        if (answer.retryAfterSeconds() > 0) {
+            context.response().putHeader(HttpHeaderNames.RETRY_AFTER, Integer.toString(answer.retryAfterSeconds()));
+        }
         context.response()
-                .setStatusCode(status)
+                .setStatusCode(answer.status())
                 .putHeader(HttpHeaderNames.CONTENT_TYPE, "application/json")
-                .end(new JsonObject().put("error", message).encode());
+                .end(new JsonObject().put("error", answer.message()).encode());
     }
 
     private static boolean hasBody(HttpServerRequest request) {
@@ -109,14 +114,5 @@ public class FunctionHttpGuard {
         }
         String mediaType = contentType.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
         return mediaType.equals("application/json") || mediaType.equals("application/cloudevents+json");
-    }
-
-    private static <T extends Throwable> T find(Throwable failure, Class<T> type) {
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (type.isInstance(t)) {
-                return type.cast(t);
-            }
-        }
-        return null;
     }
 }
