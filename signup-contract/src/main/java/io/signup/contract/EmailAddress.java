@@ -31,31 +31,31 @@ public final class EmailAddress {
     /**
      * Validates and normalizes {@code raw}.
      *
-     * @throws InvalidEmailAddressException with a short reason when the address is not acceptable
+     * @throws InvalidSignupException with a short reason when the address is not acceptable
      */
     public static EmailAddress parse(String raw) {
         if (raw == null || raw.isBlank()) {
-            throw new InvalidEmailAddressException("email is required");
+            throw new InvalidSignupException("email is required");
         }
         String address = raw.strip();
         if (address.length() > MAX_LENGTH) {
-            throw new InvalidEmailAddressException("email must be at most " + MAX_LENGTH + " characters");
+            throw new InvalidSignupException("email must be at most " + MAX_LENGTH + " characters");
         }
         for (int i = 0; i < address.length(); i++) {
             char c = address.charAt(i);
             if (Character.isISOControl(c) || Character.isWhitespace(c) || Character.isSpaceChar(c)) {
-                throw new InvalidEmailAddressException("email must not contain spaces or control characters");
+                throw new InvalidSignupException("email must not contain spaces or control characters");
             }
             if ("<>,\"()[]\\;:".indexOf(c) >= 0) {
-                throw new InvalidEmailAddressException("email contains a character that is not allowed");
+                throw new InvalidSignupException("email contains a character that is not allowed");
             }
         }
         int at = address.indexOf('@');
         if (at < 0) {
-            throw new InvalidEmailAddressException("email must contain @ and a domain");
+            throw new InvalidSignupException("email must contain @ and a domain");
         }
         if (at != address.lastIndexOf('@')) {
-            throw new InvalidEmailAddressException("email must contain exactly one @");
+            throw new InvalidSignupException("email must contain exactly one @");
         }
         String local = address.substring(0, at);
         String domain = address.substring(at + 1);
@@ -65,40 +65,40 @@ public final class EmailAddress {
 
     private static void checkLocalPart(String local) {
         if (local.isEmpty()) {
-            throw new InvalidEmailAddressException("email must have a part before @");
+            throw new InvalidSignupException("email must have a part before @");
         }
         if (local.length() > LOCAL_PART_MAX_LENGTH) {
-            throw new InvalidEmailAddressException(
+            throw new InvalidSignupException(
                     "the part before @ must be at most " + LOCAL_PART_MAX_LENGTH + " characters");
         }
         if (local.startsWith(".") || local.endsWith(".") || local.contains("..")) {
-            throw new InvalidEmailAddressException("the part before @ has a misplaced dot");
+            throw new InvalidSignupException("the part before @ has a misplaced dot");
         }
         for (int i = 0; i < local.length(); i++) {
             char c = local.charAt(i);
             if (!Character.isLetterOrDigit(c) && LOCAL_PART_SYMBOLS.indexOf(c) < 0) {
-                throw new InvalidEmailAddressException("email contains a character that is not allowed");
+                throw new InvalidSignupException("email contains a character that is not allowed");
             }
         }
     }
 
     private static String checkDomain(String domain) {
         if (domain.isEmpty()) {
-            throw new InvalidEmailAddressException("email must have a domain after @");
+            throw new InvalidSignupException("email must have a domain after @");
         }
         String ascii;
         try {
             // Rejects empty labels and anything outside letters, digits and hyphens (in any script).
             ascii = IDN.toASCII(domain, IDN.USE_STD3_ASCII_RULES);
         } catch (IllegalArgumentException e) {
-            throw new InvalidEmailAddressException("email has an invalid domain");
+            throw new InvalidSignupException("email has an invalid domain");
         }
         if (ascii.endsWith(".") || !ascii.contains(".")) {
-            throw new InvalidEmailAddressException("email domain must have a dot, as in example.com");
+            throw new InvalidSignupException("email domain must have a dot, as in example.com");
         }
         for (String label : ascii.split("\\.")) {
             if (label.isEmpty() || label.length() > DOMAIN_LABEL_MAX_LENGTH) {
-                throw new InvalidEmailAddressException("email has an invalid domain");
+                throw new InvalidSignupException("email has an invalid domain");
             }
         }
         return domain;

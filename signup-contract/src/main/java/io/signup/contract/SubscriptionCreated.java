@@ -1,6 +1,12 @@
 package io.signup.contract;
 
+import java.net.URI;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.UUID;
+
+import io.cloudevents.CloudEvent;
+import io.cloudevents.core.builder.CloudEventBuilder;
 
 /**
  * Data of the {@value #TYPE} CloudEvent that save-email-fn emits once per new subscriber and send-email-fn consumes.
@@ -28,4 +34,38 @@ public record SubscriptionCreated(String email, String name, Instant subscribedA
 
     /** Longest name we accept and put in a mail body. */
     public static final int NAME_MAX_LENGTH = 100;
+
+    /**
+     * The CloudEvent carrying {@code data} (already serialized JSON of this record). The id is the producer's stable
+     * id for the signup, so a redelivery carries the same id.
+     */
+    public static CloudEvent cloudEvent(UUID id, Instant time, byte[] data) {
+        return CloudEventBuilder.v1()
+                .withId(id.toString())
+                .withType(TYPE)
+                .withSource(URI.create(SOURCE))
+                .withTime(time.atOffset(ZoneOffset.UTC))
+                .withDataContentType(DATA_CONTENT_TYPE)
+                .withData(data)
+                .build();
+    }
+
+    /**
+     * The optional name, trimmed ({@code null} when blank). Only plain text of bounded length: it ends up in a mail.
+     *
+     * @throws InvalidSignupException when it is too long or holds control characters
+     */
+    public static String normalizeName(String raw) {
+        if (raw == null || raw.isBlank()) {
+            return null;
+        }
+        String name = raw.strip();
+        if (name.length() > NAME_MAX_LENGTH) {
+            throw new InvalidSignupException("name must be at most " + NAME_MAX_LENGTH + " characters");
+        }
+        if (name.chars().anyMatch(Character::isISOControl)) {
+            throw new InvalidSignupException("name must not contain control characters");
+        }
+        return name;
+    }
 }

@@ -37,21 +37,21 @@ class EmailAddressTest {
             "<ann@example.com>", "ann,bob@example.com", "\"ann\"@example.com", "ann@[127.0.0.1]", "ann@exa mple.com"
     })
     void rejectsInvalidAddresses(String raw) {
-        assertThrows(InvalidEmailAddressException.class, () -> EmailAddress.parse(raw));
+        assertThrows(InvalidSignupException.class, () -> EmailAddress.parse(raw));
     }
 
     @Test
     void rejectsNull() {
         assertEquals("email is required",
-                assertThrows(InvalidEmailAddressException.class, () -> EmailAddress.parse(null)).getMessage());
+                assertThrows(InvalidSignupException.class, () -> EmailAddress.parse(null)).getMessage());
     }
 
     @Test
     void rejectsTooLongAddressAndLocalPart() {
         String domain = "@" + "d".repeat(60) + ".com";
-        assertThrows(InvalidEmailAddressException.class, () -> EmailAddress.parse("a".repeat(65) + domain));
+        assertThrows(InvalidSignupException.class, () -> EmailAddress.parse("a".repeat(65) + domain));
         String longDomain = "b".repeat(63) + "." + "c".repeat(63) + "." + "d".repeat(63) + "." + "e".repeat(60);
-        assertThrows(InvalidEmailAddressException.class, () -> EmailAddress.parse("ann@" + longDomain));
+        assertThrows(InvalidSignupException.class, () -> EmailAddress.parse("ann@" + longDomain));
     }
 
     @Test

@@ -1,15 +1,12 @@
 package io.signup.saveemail.client;
 
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.time.ZoneOffset;
 import java.util.Set;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.cloudevents.CloudEvent;
-import io.cloudevents.core.builder.CloudEventBuilder;
 import io.cloudevents.http.vertx.VertxMessageFactory;
 import io.signup.contract.SubscriptionCreated;
 import io.signup.saveemail.OutboxEvent;
@@ -31,8 +28,6 @@ public class BrokerClient {
     /** Status codes Knative itself retries; any other non-2xx answer would fail again the same way. */
     private static final Set<Integer> RETRYABLE_STATUS = Set.of(404, 408, 409, 429);
 
-    private static final URI SOURCE = URI.create(SubscriptionCreated.SOURCE);
-
     private final SaveEmailConfig.Broker config;
     private final WebClient client;
 
@@ -52,22 +47,12 @@ public class BrokerClient {
             return Uni.createFrom().failure(new BrokerException("no sink configured (K_SINK is not set)", 0));
         }
         String url = config.url().get().toString();
-        CloudEvent event = toCloudEvent(record);
+        // The outbox id is the event id: a redelivery of the same signup carries the same id.
+        CloudEvent event = SubscriptionCreated.cloudEvent(record.id, record.createdAt,
+                record.payload.getBytes(StandardCharsets.UTF_8));
         return Uni.createFrom().deferred(() -> attempt(url, event))
                 .onFailure(BrokerClient::isRetryable).retry()
                 .withBackOff(config.backoff()).atMost(config.retries());
-    }
-
-    /** The id is the outbox record's: a redelivery of the same signup carries the same id. */
-    static CloudEvent toCloudEvent(OutboxEvent record) {
-        return CloudEventBuilder.v1()
-                .withId(record.id.toString())
-                .withType(record.type)
-                .withSource(SOURCE)
-                .withTime(record.createdAt.atOffset(ZoneOffset.UTC))
-                .withDataContentType(SubscriptionCreated.DATA_CONTENT_TYPE)
-                .withData(record.payload.getBytes(StandardCharsets.UTF_8))
-                .build();
     }
 
     private Uni<Void> attempt(String url, CloudEvent event) {

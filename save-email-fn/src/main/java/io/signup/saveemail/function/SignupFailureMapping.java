@@ -2,10 +2,10 @@ package io.signup.saveemail.function;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.signup.contract.InvalidSignupException;
 import io.signup.http.FailureMapping;
 import io.signup.http.HttpAnswer;
 import io.signup.saveemail.service.DatabaseFailures;
-import io.signup.saveemail.service.SignupRejectedException;
 
 /** Bad input is the caller's to fix (400); a database away is a retry's (503). */
 @ApplicationScoped
@@ -15,7 +15,7 @@ public class SignupFailureMapping implements FailureMapping {
 
     @Override
     public HttpAnswer answer(Throwable failure) {
-        SignupRejectedException rejected = FailureMapping.find(failure, SignupRejectedException.class);
+        InvalidSignupException rejected = FailureMapping.find(failure, InvalidSignupException.class);
         if (rejected != null) {
             return HttpAnswer.of(400, rejected.getMessage());
         }

@@ -11,7 +11,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.logging.Log;
 import io.signup.contract.EmailAddress;
-import io.signup.contract.InvalidEmailAddressException;
+import io.signup.contract.InvalidSignupException;
 import io.signup.contract.SubscriptionCreated;
 import io.signup.saveemail.OutboxEvent;
 import io.signup.saveemail.Subscriber;
@@ -36,11 +36,11 @@ public class SignupService {
      * Completes once the signup is durably stored (or was already); the event is published after the commit, and a
      * failed publish leaves it in the outbox instead of failing the signup.
      *
-     * @throws SignupRejectedException when the input can never be stored
+     * @throws InvalidSignupException when the input can never be stored
      */
     public Uni<Void> subscribe(String rawEmail, String rawName) {
-        EmailAddress email = parseEmail(rawEmail);
-        String name = normalizeName(rawName);
+        EmailAddress email = EmailAddress.parse(rawEmail);
+        String name = SubscriptionCreated.normalizeName(rawName);
         return Panache.withTransaction(() -> storeIfNew(email, name))
                 // Two identical signups at the same moment: the unique index lets one win; the other is a duplicate.
                 .onFailure(DatabaseFailures::isUniqueViolation).recoverWithNull()
@@ -60,30 +60,6 @@ public class SignupService {
                     toJson(new SubscriptionCreated(subscriber.email, name, now)), relay.leaseFrom(now));
             return subscriber.persist().chain(event::persist).replaceWith(event);
         });
-    }
-
-    private static EmailAddress parseEmail(String raw) {
-        try {
-            return EmailAddress.parse(raw);
-        } catch (InvalidEmailAddressException e) {
-            throw new SignupRejectedException(e.getMessage());
-        }
-    }
-
-    /** Optional; kept only as plain text of bounded length, because it ends up in a mail. */
-    static String normalizeName(String raw) {
-        if (raw == null || raw.isBlank()) {
-            return null;
-        }
-        String name = raw.strip();
-        if (name.length() > SubscriptionCreated.NAME_MAX_LENGTH) {
-            throw new SignupRejectedException(
-                    "name must be at most " + SubscriptionCreated.NAME_MAX_LENGTH + " characters");
-        }
-        if (name.chars().anyMatch(Character::isISOControl)) {
-            throw new SignupRejectedException("name must not contain control characters");
-        }
-        return name;
     }
 
     private String toJson(SubscriptionCreated data) {
