@@ -7,6 +7,8 @@ import jakarta.enterprise.event.Observes;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.quarkus.logging.Log;
@@ -77,6 +79,11 @@ public class FunctionHttpGuard {
             answer(context, answer);
         } else if (status == 400) {
             answer(context, HttpAnswer.of(400, "request body must be a JSON object"));
+        } else if (FailureMapping.find(failure, JsonProcessingException.class) != null) {
+            // Funqy reports data it cannot bind to the function's input type (a CloudEvent's data) as an exception.
+            Log.warnf("%s %s refused, unreadable input: %s", context.request().method(), context.request().path(),
+                    FailureMapping.find(failure, JsonProcessingException.class).getOriginalMessage());
+            answer(context, HttpAnswer.of(400, "data does not match the expected JSON"));
         } else if (status == 413) {
             answer(context, HttpAnswer.of(413, "request body too large"));
         } else if (status >= 400 && status < 500) {

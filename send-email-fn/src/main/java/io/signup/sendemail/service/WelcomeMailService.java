@@ -1,0 +1,77 @@
+package io.signup.sendemail.service;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.quarkus.logging.Log;
+import io.quarkus.mailer.MailTemplate.MailTemplateInstance;
+import io.quarkus.qute.CheckedTemplate;
+import io.signup.contract.EmailAddress;
+import io.signup.contract.InvalidSignupException;
+import io.signup.contract.SubscriptionCreated;
+import io.signup.sendemail.config.SendEmailConfig;
+
+/**
+ * Sends one welcome mail per subscription event. Everything that reaches the mail comes from the validated event
+ * data: the recipient through {@link EmailAddress} (no CR/LF, no header syntax), the name only into the body, where
+ * the HTML template escapes it. Subject and sender are configuration.
+ */
+@ApplicationScoped
+public class WelcomeMailService {
+
+    @CheckedTemplate
+    static class Templates {
+        /** {@code templates/WelcomeMailService/welcome.html} and {@code .txt}: one mail, both parts. */
+        static native MailTemplateInstance welcome(String name, String email);
+    }
+
+    private final DeliveryLog deliveries;
+    private final SendEmailConfig config;
+
+    public WelcomeMailService(DeliveryLog deliveries, SendEmailConfig config) {
+        this.deliveries = deliveries;
+        this.config = config;
+    }
+
+    /**
+     * @throws PoisonEventException      when the event can never become a mail
+     * @throws MailUnavailableException when the SMTP server did not take it (retry later)
+     */
+    public void welcome(String source, String id, String type, SubscriptionCreated data) {
+        if (!SubscriptionCreated.TYPE.equals(type)) {
+            throw poison(source, id, "unexpected event type");
+        }
+        if (data == null) {
+            throw poison(source, id, "event has no data");
+        }
+        EmailAddress recipient;
+        String name;
+        try {
+            recipient = EmailAddress.parse(data.email());
+            name = SubscriptionCreated.normalizeName(data.name());
+        } catch (InvalidSignupException e) {
+            throw poison(source, id, e.getMessage());
+        }
+        String key = source + " " + id;
+        if (!deliveries.begin(key)) {
+            Log.infof("Event %s already mailed by this instance; no second mail", key);
+            return;
+        }
+        try {
+            Templates.welcome(name, recipient.toString())
+                    .to(recipient.toString())
+                    .subject(config.subject())
+                    .send()
+                    .await().atMost(config.sendTimeout());
+        } catch (RuntimeException e) {
+            deliveries.failed(key);
+            throw new MailUnavailableException(e);
+        }
+        deliveries.delivered(key);
+        Log.infof("Welcome mail for event %s accepted by the mail server", key);
+    }
+
+    private static PoisonEventException poison(String source, String id, String reason) {
+        Log.warnf("Event %s %s dropped, it can never be mailed: %s", source, id, reason);
+        return new PoisonEventException(reason);
+    }
+}

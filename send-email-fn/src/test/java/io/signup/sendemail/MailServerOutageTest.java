@@ -1,0 +1,72 @@
+package io.signup.sendemail;
+
+import static io.signup.sendemail.SendEmailFunctionTest.mailsTo;
+import static io.signup.sendemail.SendEmailFunctionTest.unique;
+import static io.signup.sendemail.support.Events.data;
+import static io.signup.sendemail.support.Events.deliverBinary;
+import static io.signup.sendemail.support.SendEmailTestEnvironment.MAIL;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.UUID;
+
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.signup.contract.SubscriptionCreated;
+import io.signup.sendemail.support.SendEmailTestEnvironment;
+
+/**
+ * The mail server failing. Runs in its own application instance (a test profile of its own), so the mail client's
+ * state after an outage cannot reach the other tests.
+ */
+@QuarkusTest
+@TestProfile(MailServerOutageTest.Outage.class)
+@WithTestResource(SendEmailTestEnvironment.class)
+class MailServerOutageTest {
+
+    public static class Outage implements QuarkusTestProfile {
+    }
+
+    @Test
+    void mailServerDownIsRetryableAndTheRetriedEventIsMailedOnce() {
+        String email = unique("dana");
+        String id = UUID.randomUUID().toString();
+        MAIL.stop();
+        try {
+            deliverBinary(SubscriptionCreated.TYPE, id, data(email, null))
+                    .statusCode(503).header("Retry-After", "10");
+        } finally {
+            MAIL.start();
+        }
+        assertEquals(0, mailsTo(email).size());
+
+        // What the Broker does: deliver the same event again until it is accepted.
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() ->
+                deliverBinary(SubscriptionCreated.TYPE, id, data(email, null)).extract().statusCode() == 204);
+
+        assertEquals(1, mailsTo(email).size(), "the retried event is mailed exactly once");
+    }
+
+    @Test
+    void aStuckMailServerCannotHoldTheFunction() throws Exception {
+        String email = unique("erik");
+        MAIL.stop();
+        MAIL.startStuck();
+        try {
+            long start = System.nanoTime();
+            deliverBinary(data(email, null)).statusCode(503);
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+            assertTrue(took.compareTo(Duration.ofSeconds(5)) < 0, "answered in " + took.toMillis() + " ms");
+        } finally {
+            MAIL.stopStuck();
+            MAIL.start();
+        }
+        assertEquals(0, mailsTo(email).size());
+    }
+}
