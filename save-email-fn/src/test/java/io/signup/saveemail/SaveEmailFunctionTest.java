@@ -23,7 +23,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.signup.contract.SubscriptionCreated;
 import io.signup.contract.SubscriptionCreatedSchema;
-import io.signup.saveemail.support.RecordingSink.Received;
+import io.signup.testing.RecordingSink.Received;
 import io.signup.saveemail.support.SaveEmailTestEnvironment;
 
 @QuarkusTest
@@ -77,6 +77,18 @@ class SaveEmailFunctionTest {
                 local + "@example.com"));
         // The publish completes before the function answers, so a second event would already be here.
         assertEquals(1, eventsFor(local + "@example.com").size());
+    }
+
+    @Test
+    void aFilledHoneypotLooksAcceptedButStoresAndAnnouncesNothing() {
+        String email = "bot." + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
+        given().contentType(ContentType.JSON)
+                .body(Map.of("email", email, "website", "https://spam.example"))
+                .post("/saveEmail")
+                .then().statusCode(200).body("status", equalTo("accepted"));
+
+        assertEquals(0, DATABASE.count("select count(*) from subscriber where email = ?", email));
+        assertNoEventFor(email);
     }
 
     @Test

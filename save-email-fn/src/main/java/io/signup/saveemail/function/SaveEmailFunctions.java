@@ -33,8 +33,8 @@ public class SaveEmailFunctions {
     @Funq
     public SignupReceipt saveEmail(SignupRequest request) {
         awaitOnVertxContext(() -> request == null
-                ? signups.subscribe(null, null)
-                : signups.subscribe(request.email(), request.name()));
+                ? signups.subscribe(null, null, null)
+                : signups.subscribe(request.email(), request.name(), request.website()));
         return SignupReceipt.ACCEPTED;
     }
 

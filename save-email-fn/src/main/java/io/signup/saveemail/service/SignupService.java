@@ -36,11 +36,17 @@ public class SignupService {
      * Completes once the signup is durably stored (or was already); the event is published after the commit, and a
      * failed publish leaves it in the outbox instead of failing the signup.
      *
+     * @param honeypot the form's hidden field: when filled, a bot sent the form; it gets the usual answer and nothing
+     *                 is stored, so it learns nothing
      * @throws InvalidSignupException when the input can never be stored
      */
-    public Uni<Void> subscribe(String rawEmail, String rawName) {
+    public Uni<Void> subscribe(String rawEmail, String rawName, String honeypot) {
         EmailAddress email = EmailAddress.parse(rawEmail);
         String name = SubscriptionCreated.normalizeName(rawName);
+        if (honeypot != null && !honeypot.isBlank()) {
+            Log.info("Signup with a filled honeypot field ignored");
+            return Uni.createFrom().voidItem();
+        }
         return Panache.withTransaction(() -> storeIfNew(email, name))
                 // Two identical signups at the same moment: the unique index lets one win; the other is a duplicate.
                 .onFailure(DatabaseFailures::isUniqueViolation).recoverWithNull()

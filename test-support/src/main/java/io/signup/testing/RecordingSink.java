@@ -1,4 +1,4 @@
-package io.signup.saveemail.support;
+package io.signup.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,0 +1,68 @@
+// Sends the signup form to save-email-fn as JSON and shows the outcome next to the field or under the button.
+(() => {
+  const form = document.getElementById("signup-form");
+  const email = document.getElementById("email");
+  const honeypot = document.getElementById("website");
+  const button = form.querySelector("button[type=submit]");
+  const fieldError = document.getElementById("email-error");
+  const status = document.getElementById("status");
+
+  const showFieldError = (message) => {
+    fieldError.textContent = message;
+    email.setAttribute("aria-invalid", "true");
+    email.focus();
+  };
+
+  const showStatus = (kind, message) => {
+    status.className = "status status-" + kind;
+    status.textContent = message;
+  };
+
+  const clear = () => {
+    fieldError.textContent = "";
+    email.removeAttribute("aria-invalid");
+    showStatus("none", "");
+  };
+
+  const setBusy = (busy) => {
+    button.disabled = busy;
+    form.setAttribute("aria-busy", String(busy));
+    button.textContent = busy ? "Signing up…" : "Sign up";
+  };
+
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    if (button.disabled) {
+      return; // a request is already in flight
+    }
+    clear();
+    if (!email.checkValidity()) {
+      showFieldError(email.validity.valueMissing ? "Please enter your email address." : "Please enter a valid email address.");
+      return;
+    }
+    setBusy(true);
+    try {
+      const response = await fetch(form.dataset.saveUrl, {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ email: email.value, website: honeypot.value }),
+      });
+      if (response.ok) {
+        // New and already-subscribed addresses get the same answer, by design.
+        showStatus("ok", "Thanks! Check your inbox for a welcome mail.");
+        form.reset();
+      } else if (response.status >= 400 && response.status < 500) {
+        const body = await response.json().catch(() => ({}));
+        showFieldError(body.error ? capitalize(body.error) + "." : "Please check the address.");
+      } else {
+        showStatus("error", "Something went wrong on our side. Please try again in a moment.");
+      }
+    } catch (networkError) {
+      showStatus("error", "We could not reach the server. Check your connection and try again.");
+    } finally {
+      setBusy(false);
+    }
+  });
+
+  const capitalize = (text) => text.charAt(0).toUpperCase() + text.slice(1);
+})();

@@ -1,0 +1,153 @@
+package io.signup.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse.BodyHandlers;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A packaged function ({@code target/quarkus-app/quarkus-run.jar}) running as its own process, configured only by
+ * environment variables, as it runs in production. Its output goes to a log file next to the test reports.
+ */
+public final class FunctionProcess implements AutoCloseable {
+
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
+
+    private final String name;
+    private final Process process;
+    private final int port;
+    private final Path log;
+
+    private FunctionProcess(String name, Process process, int port, Path log) {
+        this.name = name;
+        this.process = process;
+        this.port = port;
+        this.log = log;
+    }
+
+    /**
+     * Starts {@code <projectRoot>/<module>/target/quarkus-app/quarkus-run.jar} on a free port with {@code env} (plus
+     * QUARKUS_HTTP_PORT) and waits until its readiness endpoint answers 200.
+     */
+    public static FunctionProcess start(Path projectRoot, String module, Map<String, String> env, Path logDirectory) {
+        return start(projectRoot, module, freePort(), env, logDirectory);
+    }
+
+    /** As {@link #start(Path, String, Map, Path)}, on a port chosen by the caller (to wire two functions together). */
+    public static FunctionProcess start(Path projectRoot, String module, int port, Map<String, String> env,
+            Path logDirectory) {
+        Path jar = projectRoot.resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar + " is missing: package " + module + " first (make build)");
+        }
+        try {
+            Files.createDirectories(logDirectory);
+            Path log = logDirectory.resolve(module + ".log");
+            ProcessBuilder builder = new ProcessBuilder(
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString())
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile());
+            builder.environment().putAll(env);
+            builder.environment().put("QUARKUS_HTTP_PORT", Integer.toString(port));
+            FunctionProcess function = new FunctionProcess(module, builder.start(), port, log);
+            function.awaitReady();
+            return function;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public String url() {
+        return "http://localhost:" + port;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public Path log() {
+        return log;
+    }
+
+    private void awaitReady() {
+        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+        HttpRequest ready = HttpRequest.newBuilder(URI.create(url() + "/q/health/ready"))
+                .timeout(Duration.ofSeconds(2)).build();
+        Instant deadline = Instant.now().plus(READY_TIMEOUT);
+        while (Instant.now().isBefore(deadline)) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException(name + " exited with " + process.exitValue() + "; see " + log);
+            }
+            try {
+                if (client.send(ready, BodyHandlers.discarding()).statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notListeningYet) {
+                // keep polling until the deadline
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+        close();
+        throw new IllegalStateException(name + " not ready within " + READY_TIMEOUT + "; see " + log);
+    }
+
+    @Override
+    public void close() {
+        process.destroy();
+        try {
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    public static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The project root, for tests run by Maven from a module directory. */
+    public static Path projectRoot() {
+        Path module = Path.of("").toAbsolutePath();
+        for (Path dir = module; dir != null; dir = dir.getParent()) {
+            if (Files.isRegularFile(dir.resolve("mvnw")) && Files.isDirectory(dir.resolve("save-email-fn"))) {
+                return dir;
+            }
+        }
+        throw new IllegalStateException("project root not found above " + module);
+    }
+
+    /** Environment for save-email-fn against {@code database}, publishing to {@code sinkUrl}. */
+    public static Map<String, String> saveEmailEnvironment(TestDatabase database, String sinkUrl,
+            List<String> corsOrigins) {
+        return Map.of(
+                "QUARKUS_DATASOURCE_REACTIVE_URL", database.reactiveUrl(),
+                "QUARKUS_DATASOURCE_USERNAME", "postgres",
+                "QUARKUS_DATASOURCE_PASSWORD", "postgres",
+                "K_SINK", sinkUrl,
+                "QUARKUS_HTTP_CORS_ORIGINS", String.join(",", corsOrigins));
+    }
+}
