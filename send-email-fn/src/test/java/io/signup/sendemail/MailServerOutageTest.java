@@ -4,7 +4,7 @@ import static io.signup.sendemail.SendEmailFunctionTest.mailsTo;
 import static io.signup.sendemail.SendEmailFunctionTest.unique;
 import static io.signup.sendemail.support.Events.data;
 import static io.signup.sendemail.support.Events.deliverBinary;
-import static io.signup.sendemail.support.SendEmailTestEnvironment.MAIL;
+import static io.signup.sendemail.support.SendEmailTestEnvironment.Outage.OUTAGE_MAIL;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -22,51 +22,51 @@ import io.signup.contract.SubscriptionCreated;
 import io.signup.sendemail.support.SendEmailTestEnvironment;
 
 /**
- * The mail server failing. Runs in its own application instance (a test profile of its own), so the mail client's
- * state after an outage cannot reach the other tests.
+ * The mail server failing. Runs with its own mail server and application instance, so what an outage leaves behind
+ * cannot reach the other tests.
  */
 @QuarkusTest
-@TestProfile(MailServerOutageTest.Outage.class)
-@WithTestResource(SendEmailTestEnvironment.class)
+@TestProfile(MailServerOutageTest.OutageProfile.class)
+@WithTestResource(SendEmailTestEnvironment.Outage.class)
 class MailServerOutageTest {
 
-    public static class Outage implements QuarkusTestProfile {
+    public static class OutageProfile implements QuarkusTestProfile {
     }
 
     @Test
     void mailServerDownIsRetryableAndTheRetriedEventIsMailedOnce() {
         String email = unique("dana");
         String id = UUID.randomUUID().toString();
-        MAIL.stop();
+        OUTAGE_MAIL.stop();
         try {
             deliverBinary(SubscriptionCreated.TYPE, id, data(email, null))
                     .statusCode(503).header("Retry-After", "10");
         } finally {
-            MAIL.start();
+            OUTAGE_MAIL.start();
         }
-        assertEquals(0, mailsTo(email).size());
+        assertEquals(0, mailsTo(OUTAGE_MAIL, email).size());
 
         // What the Broker does: deliver the same event again until it is accepted.
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() ->
                 deliverBinary(SubscriptionCreated.TYPE, id, data(email, null)).extract().statusCode() == 204);
 
-        assertEquals(1, mailsTo(email).size(), "the retried event is mailed exactly once");
+        assertEquals(1, mailsTo(OUTAGE_MAIL, email).size(), "the retried event is mailed exactly once");
     }
 
     @Test
     void aStuckMailServerCannotHoldTheFunction() throws Exception {
         String email = unique("erik");
-        MAIL.stop();
-        MAIL.startStuck();
+        OUTAGE_MAIL.stop();
+        OUTAGE_MAIL.startStuck();
         try {
             long start = System.nanoTime();
             deliverBinary(data(email, null)).statusCode(503);
             Duration took = Duration.ofNanos(System.nanoTime() - start);
             assertTrue(took.compareTo(Duration.ofSeconds(5)) < 0, "answered in " + took.toMillis() + " ms");
         } finally {
-            MAIL.stopStuck();
-            MAIL.start();
+            OUTAGE_MAIL.stopStuck();
+            OUTAGE_MAIL.start();
         }
-        assertEquals(0, mailsTo(email).size());
+        assertEquals(0, mailsTo(OUTAGE_MAIL, email).size());
     }
 }

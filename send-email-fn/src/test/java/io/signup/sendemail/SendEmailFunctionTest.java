@@ -27,6 +27,7 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.signup.contract.SubscriptionCreated;
 import io.signup.sendemail.support.SendEmailTestEnvironment;
+import io.signup.sendemail.support.TestMailServer;
 
 @QuarkusTest
 @WithTestResource(SendEmailTestEnvironment.class)
@@ -111,7 +112,11 @@ class SendEmailFunctionTest {
     }
 
     static List<MimeMessage> mailsTo(String email) {
-        return MAIL.received().stream().filter(mail -> {
+        return mailsTo(MAIL, email);
+    }
+
+    static List<MimeMessage> mailsTo(TestMailServer server, String email) {
+        return server.received().stream().filter(mail -> {
             try {
                 return email.equals(mail.getRecipients(Message.RecipientType.TO)[0].toString());
             } catch (Exception e) {

@@ -9,12 +9,27 @@ public class SendEmailTestEnvironment implements QuarkusTestResourceLifecycleMan
 
     public static final TestMailServer MAIL = new TestMailServer();
 
+    /** Its own server for the outage tests, which stop and restart it: the other tests never see it restarted. */
+    public static class Outage extends SendEmailTestEnvironment {
+
+        public static final TestMailServer OUTAGE_MAIL = new TestMailServer();
+
+        @Override
+        protected TestMailServer server() {
+            return OUTAGE_MAIL;
+        }
+    }
+
+    protected TestMailServer server() {
+        return MAIL;
+    }
+
     @Override
     public Map<String, String> start() {
-        MAIL.start();
+        server().start();
         return Map.of(
                 "quarkus.mailer.host", "localhost",
-                "quarkus.mailer.port", Integer.toString(MAIL.port()),
+                "quarkus.mailer.port", Integer.toString(server().port()),
                 "quarkus.mailer.start-tls", "DISABLED",
                 "quarkus.mailer.from", "Signup <welcome@signup.test>",
                 "signup.mail.subject", "Welcome to the test",
@@ -23,6 +38,6 @@ public class SendEmailTestEnvironment implements QuarkusTestResourceLifecycleMan
 
     @Override
     public void stop() {
-        MAIL.stop();
+        server().stop();
     }
 }
