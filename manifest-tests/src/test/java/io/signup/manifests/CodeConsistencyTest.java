@@ -1,0 +1,142 @@
+package io.signup.manifests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.Test;
+
+import io.fabric8.knative.eventing.v1.Trigger;
+import io.fabric8.knative.sources.v1.PingSource;
+import io.fabric8.knative.sources.v1.SinkBinding;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.quarkus.funqy.knative.events.CloudEventMapping;
+import io.signup.contract.SubscriptionCreated;
+import io.signup.manifests.Manifests.Manifest;
+import io.signup.saveemail.function.SaveEmailFunctions;
+
+/** The manifests say what the code does: same event type, same function for the ping, same variable names. */
+class CodeConsistencyTest {
+
+    /** What a Knative PingSource always sends; fixed by Knative, not by us. */
+    private static final String PING_SOURCE_EVENT_TYPE = "dev.knative.sources.ping";
+
+    private final List<Manifest> manifests = Manifests.all();
+
+    @Test
+    void theTriggerFiltersOnTheTypeSaveEmailFnEmitsAndDeliversToSendEmailFn() {
+        Trigger trigger = only(Trigger.class);
+        assertEquals(SubscriptionCreated.TYPE, trigger.getSpec().getFilter().getAttributes().get("type"));
+        assertEquals("send-email-fn", trigger.getSpec().getSubscriber().getRef().getName());
+    }
+
+    @Test
+    void thePingSourceEventReachesTheRepublishFunction() throws Exception {
+        PingSource ping = only(PingSource.class);
+        assertEquals("save-email-fn", ping.getSpec().getSink().getRef().getName());
+        assertEquals("application/json", ping.getSpec().getContentType());
+        assertTrue(Manifests.YAML.readTree(ping.getSpec().getData()).isObject(), "data is a JSON object");
+        CloudEventMapping mapping = SaveEmailFunctions.class.getMethod("republishOutbox")
+                .getAnnotation(CloudEventMapping.class);
+        assertEquals(PING_SOURCE_EVENT_TYPE, mapping.trigger(), "Funqy routes the ping's type to republishOutbox");
+    }
+
+    @Test
+    void theSinkBindingFeedsTheFunctionThatReadsKSink() {
+        SinkBinding binding = only(SinkBinding.class);
+        assertEquals("save-email-fn", binding.getSpec().getSubject().getName());
+        assertTrue(readableVariables("save-email-fn").contains("K_SINK"));
+    }
+
+    @Test
+    void everyVariableAManifestSetsIsOneTheFunctionReads() {
+        List<String> unknown = new ArrayList<>();
+        for (Manifest m : manifests) {
+            for (Container container : Containers.of(m.resource())) {
+                if (!container.getImage().startsWith("signup/")) {
+                    continue; // not one of our functions
+                }
+                String module = container.getImage().substring("signup/".length());
+                Set<String> readable = readableVariables(module);
+                for (String variable : variables(container)) {
+                    if (!readable.contains(variable)) {
+                        unknown.add(m.file().getFileName() + ": " + module + " does not read " + variable);
+                    }
+                }
+            }
+        }
+        assertEquals(List.of(), unknown);
+    }
+
+    @Test
+    void aVariableNoFunctionReadsIsCaught() {
+        assertTrue(readableVariables("save-email-fn").contains("QUARKUS_DATASOURCE_REACTIVE_URL"));
+        assertTrue(!readableVariables("save-email-fn").contains("QUARKUS_DATASOURCE_REACTVE_URL"));
+    }
+
+    private Set<String> variables(Container container) {
+        Set<String> names = new LinkedHashSet<>();
+        if (container.getEnv() != null) {
+            container.getEnv().forEach(env -> names.add(env.getName()));
+        }
+        if (container.getEnvFrom() != null) {
+            container.getEnvFrom().forEach(source -> manifests.stream()
+                    .filter(m -> (source.getConfigMapRef() != null && m.resource() instanceof ConfigMap
+                            && m.name().equals(source.getConfigMapRef().getName()))
+                            || (source.getSecretRef() != null && m.resource() instanceof Secret
+                                    && m.name().equals(source.getSecretRef().getName())))
+                    .forEach(m -> names.addAll(ReferencesTest.dataKeys(m.resource()))));
+        }
+        return names;
+    }
+
+    /**
+     * The environment variables a function reads: its application.properties keys in env form, the variables those
+     * properties reference ({@code ${K_SINK}}), and the ones its README's configuration table documents.
+     */
+    static Set<String> readableVariables(String module) {
+        Path root = Manifests.root().resolve(module);
+        Set<String> names = new LinkedHashSet<>();
+        for (String line : Manifests.read(root.resolve("src/main/resources/application.properties")).split("\n")) {
+            if (line.isBlank() || line.startsWith("#") || line.startsWith("%") || !line.contains("=")) {
+                continue;
+            }
+            String key = line.substring(0, line.indexOf('='));
+            if (!key.contains("\"")) {
+                names.add(key.replaceAll("[^A-Za-z0-9]", "_").toUpperCase());
+            }
+            Matcher reference = Pattern.compile("\\$\\{([A-Z0-9_]+)").matcher(line);
+            while (reference.find()) {
+                names.add(reference.group(1));
+            }
+        }
+        String readme = Manifests.read(root.resolve("README.md"));
+        String configuration = readme.substring(readme.indexOf("## Configuration"));
+        configuration = configuration.substring(0, Math.max(configuration.indexOf("\n## ", 1), 0) > 0
+                ? configuration.indexOf("\n## ", 1) : configuration.length());
+        for (String row : configuration.split("\n")) {
+            if (row.startsWith("| `")) {
+                Matcher variable = Pattern.compile("`([A-Z][A-Z0-9_]+)`").matcher(row.split("\\|")[1]);
+                while (variable.find()) {
+                    names.add(variable.group(1));
+                }
+            }
+        }
+        return names;
+    }
+
+    private <T> T only(Class<T> type) {
+        List<T> found = manifests.stream().map(Manifest::resource).filter(type::isInstance).map(type::cast).toList();
+        assertEquals(1, found.size(), type.getSimpleName());
+        return found.get(0);
+    }
+}

@@ -1,0 +1,132 @@
+package io.signup.manifests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import io.fabric8.knative.eventing.v1.Trigger;
+import io.fabric8.knative.serving.v1.Service;
+import io.signup.manifests.Manifests.Manifest;
+
+/** Every manifest parses into its type with no unknown field, and passes Knative's admission rules. */
+class ManifestRulesTest {
+
+    static List<Path> manifestFiles() {
+        return java.util.stream.Stream.concat(Manifests.files("k8s").stream(), Manifests.files("knative").stream())
+                .toList();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("manifestFiles")
+    void parsesIntoItsTypeWithNoUnknownField(Path file) {
+        String yaml = Manifests.read(file);
+        assertTrue(Pattern.compile("^\\d{2}-[a-z0-9.-]+\\.yaml$").matcher(file.getFileName().toString()).matches(),
+                "numeric prefix for apply order: " + file.getFileName());
+        assertTrue(yaml.startsWith("#"), "starts with a comment saying what it is: " + file.getFileName());
+        assertEquals(1, yaml.split("(?m)^---\\s*$").length, "one resource per file: " + file.getFileName());
+        assertEquals(List.of(), Manifests.unknownFields(Manifests.parse(yaml)));
+    }
+
+    @Test
+    void knativeServicesPassTheServingWebhookRules() {
+        List<Manifest> services = Manifests.all().stream().filter(m -> m.resource() instanceof Service).toList();
+        assertEquals(4, services.size());
+        services.forEach(m -> assertEquals(List.of(), KnativeRules.service((Service) m.resource()), m.file().toString()));
+    }
+
+    @Test
+    void triggersPassTheEventingWebhookRules() {
+        List<Manifest> triggers = Manifests.all().stream().filter(m -> m.resource() instanceof Trigger).toList();
+        assertEquals(1, triggers.size());
+        triggers.forEach(m -> assertEquals(List.of(), KnativeRules.trigger((Trigger) m.resource()), m.file().toString()));
+    }
+
+    @Test
+    void everyNamespacedResourceIsInTheProjectNamespace() {
+        List<Manifest> all = Manifests.all();
+        String namespace = all.stream().filter(m -> m.kind().equals("Namespace")).findFirst().orElseThrow().name();
+        all.stream().filter(m -> !m.kind().equals("Namespace"))
+                .forEach(m -> assertEquals(namespace, m.resource().getMetadata().getNamespace(), m.file().toString()));
+    }
+
+    // The checks above can fail: each rule is shown catching the mistake it exists for.
+
+    @Test
+    void aTypoInAFieldNameIsCaught() {
+        Trigger typo = (Trigger) Manifests.parse("""
+                apiVersion: eventing.knative.dev/v1
+                kind: Trigger
+                metadata: {name: t, namespace: signup}
+                spec:
+                  broker: signup
+                  filtr:
+                    attributes: {type: io.signup.subscription.created.v1}
+                  subscriber: {ref: {apiVersion: serving.knative.dev/v1, kind: Service, name: send-email-fn}}
+                """);
+        assertEquals(List.of("Trigger.spec.filtr"), Manifests.unknownFields(typo));
+    }
+
+    @Test
+    void misplacedOrOutOfRangeAutoscalingAndReservedNamesAreCaught() {
+        Service bad = (Service) Manifests.parse("""
+                apiVersion: serving.knative.dev/v1
+                kind: Service
+                metadata:
+                  name: bad
+                  namespace: signup
+                  annotations: {autoscaling.knative.dev/min-scale: "1"}
+                spec:
+                  template:
+                    metadata:
+                      name: bad-rev1
+                      annotations:
+                        autoscaling.knative.dev/min-scale: "3"
+                        autoscaling.knative.dev/max-scale: "2"
+                        autoscaling.knative.dev/target: "-1"
+                        autoscaling.knative.dev/minScale: "1"
+                    spec:
+                      containers:
+                        - image: x
+                          ports: [{containerPort: 8012}, {containerPort: 8081}]
+                          env: [{name: PORT, value: "1"}, {name: K_SERVICE, value: x}]
+                """);
+        assertEquals(Set.of(
+                "bad: autoscaling annotations belong under spec.template.metadata.annotations",
+                "bad: spec.template.metadata.name must not be set (Knative names revisions)",
+                "bad: autoscaling.knative.dev/target out of range: -1",
+                "bad: unknown annotation autoscaling.knative.dev/minScale",
+                "bad: max-scale 2 is below min-scale 3",
+                "bad: at most one container port",
+                "bad: port 8012 is reserved by Knative",
+                "bad: env PORT is reserved by Knative",
+                "bad: env K_SERVICE is reserved by Knative"), Set.copyOf(KnativeRules.service(bad)));
+    }
+
+    @Test
+    void uppercaseAttributesAndMixedDialectsAreCaught() {
+        Trigger bad = (Trigger) Manifests.parse("""
+                apiVersion: eventing.knative.dev/v1
+                kind: Trigger
+                metadata: {name: bad, namespace: signup}
+                spec:
+                  broker: signup
+                  filter:
+                    attributes: {Type: x}
+                  filters:
+                    - exact: {type: x}
+                      prefix: {source: y}
+                  subscriber: {ref: {apiVersion: serving.knative.dev/v1, kind: Service, name: send-email-fn}}
+                """);
+        assertEquals(List.of(
+                "bad: filter.attributes attribute 'Type' must be lowercase letters and digits",
+                "bad: each filters item takes exactly one dialect, found 2"), KnativeRules.trigger(bad));
+    }
+}
