@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.logging.Log;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.signup.contract.EmailAddress;
 import io.signup.contract.InvalidSignupException;
 import io.signup.contract.SubscriptionCreated;
@@ -20,8 +21,12 @@ import io.smallrye.mutiny.Uni;
 /**
  * Validates a signup, stores the subscriber together with its event in one transaction, then hands the event to the
  * relay. A repeated address changes nothing and emits nothing, and looks exactly like a new one to the caller.
+ * <p>
+ * The event data is serialized here with Jackson, outside Funqy's view, hence its explicit registration for
+ * reflection in the native image.
  */
 @ApplicationScoped
+@RegisterForReflection(targets = SubscriptionCreated.class)
 public class SignupService {
 
     private final OutboxRelay relay;
