@@ -17,6 +17,8 @@ REGISTRY ?= $(DEFAULT_REGISTRY)
 TAG ?= 1.0.0-SNAPSHOT
 CONTAINER ?= docker
 NAMESPACE := signup
+# make run: every port can be changed, e.g. make run RENDER_HTML_PORT=9080 (see README).
+export RENDER_HTML_PORT SAVE_EMAIL_PORT SEND_EMAIL_PORT BROKER_PORT SMTP_PORT INBOX_PORT POSTGRES_PORT RUN_DIR
 # Native executables are built by a local GraalVM/Mandrel when there is one, else inside a container.
 NATIVE_BUILD := $(if $(shell command -v native-image 2>/dev/null),,-Dquarkus.native.container-build=true)
 
@@ -25,6 +27,11 @@ help: ## Show the targets and what they do
 	@awk 'BEGIN {FS = ":.*## "; printf "Usage: make <target> [VARIABLE=value]\n\nTargets:\n"} \
 		/^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-16s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 	@printf "\nVariables: REGISTRY=%s TAG=%s CONTAINER=%s\n" "$(REGISTRY)" "$(TAG)" "$(CONTAINER)"
+
+.PHONY: run
+run: ## Build, then run the whole system on this machine: page :8080, inbox :8025 (Ctrl-C stops it)
+	$(MVN) -q package -DskipTests
+	java -Dsignup.root=$(CURDIR) -jar local-stack/target/local-stack.jar
 
 .PHONY: build
 build: ## Package every function as a runnable JVM app (<function>/target/quarkus-app/quarkus-run.jar)

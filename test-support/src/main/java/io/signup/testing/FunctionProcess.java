@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -140,14 +141,17 @@ public final class FunctionProcess implements AutoCloseable {
         throw new IllegalStateException("project root not found above " + module);
     }
 
-    /** Environment for save-email-fn against {@code database}, publishing to {@code sinkUrl}. */
+    /** Environment for save-email-fn against {@code database}, publishing to {@code sinkUrl} when not null. */
     public static Map<String, String> saveEmailEnvironment(TestDatabase database, String sinkUrl,
             List<String> corsOrigins) {
-        return Map.of(
+        Map<String, String> env = new HashMap<>(Map.of(
                 "QUARKUS_DATASOURCE_REACTIVE_URL", database.reactiveUrl(),
                 "QUARKUS_DATASOURCE_USERNAME", "postgres",
                 "QUARKUS_DATASOURCE_PASSWORD", "postgres",
-                "K_SINK", sinkUrl,
-                "QUARKUS_HTTP_CORS_ORIGINS", String.join(",", corsOrigins));
+                "QUARKUS_HTTP_CORS_ORIGINS", String.join(",", corsOrigins)));
+        if (sinkUrl != null) {
+            env.put("K_SINK", sinkUrl);
+        }
+        return env;
     }
 }

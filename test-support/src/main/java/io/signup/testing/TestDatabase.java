@@ -25,12 +25,19 @@ public final class TestDatabase {
     private EmbeddedPostgres postgres;
     private int port;
 
+    /** A throw-away database in a temporary folder, on a free port. */
     public TestDatabase() {
         try {
             dataDirectory = Files.createTempDirectory("signup-pg");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** A database kept in {@code dataDirectory} across runs, on {@code port}. */
+    public TestDatabase(Path dataDirectory, int port) {
+        this.dataDirectory = dataDirectory;
+        this.port = port;
     }
 
     public synchronized void start() {

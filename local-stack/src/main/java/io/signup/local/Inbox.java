@@ -1,0 +1,180 @@
+package io.signup.local;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import jakarta.mail.Message;
+import jakarta.mail.Multipart;
+import jakarta.mail.Part;
+import jakarta.mail.internet.MimeMessage;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+/**
+ * A real SMTP server (GreenMail) and a page to read what it received: {@code /} lists the mails, {@code /messages/N}
+ * shows one (HTML and text parts), {@code /api/messages} gives the same as JSON.
+ */
+public final class Inbox implements AutoCloseable {
+
+    /** One received mail. */
+    public record Mail(String to, String subject, Instant receivedAt, String text, String html) {
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+
+    private final int smtpPort;
+    private final List<Mail> earlier = new CopyOnWriteArrayList<>();
+    private final HttpServer web;
+    private GreenMail smtp;
+
+    public Inbox(int smtpPort, int webPort) {
+        this.smtpPort = smtpPort;
+        startSmtp();
+        try {
+            web = HttpServer.create(new InetSocketAddress("localhost", webPort), 0);
+        } catch (IOException e) {
+            throw new UncheckedIOException("inbox cannot listen on port " + webPort, e);
+        }
+        web.createContext("/", this::handle);
+        web.start();
+    }
+
+    public String url() {
+        return "http://localhost:" + web.getAddress().getPort() + "/";
+    }
+
+    public int smtpPort() {
+        return smtpPort;
+    }
+
+    /** Stops the SMTP server (the page stays up and keeps what arrived), as an outage would. */
+    public synchronized void stopSmtp() {
+        earlier.addAll(current());
+        smtp.stop();
+    }
+
+    public synchronized void startSmtp() {
+        smtp = new GreenMail(new ServerSetup(smtpPort, "localhost", ServerSetup.PROTOCOL_SMTP));
+        smtp.start();
+    }
+
+    public synchronized List<Mail> mails() {
+        List<Mail> all = new ArrayList<>(earlier);
+        all.addAll(current());
+        return all;
+    }
+
+    private List<Mail> current() {
+        List<Mail> mails = new ArrayList<>();
+        for (MimeMessage message : smtp.getReceivedMessages()) {
+            try {
+                Instant received = message.getSentDate() == null ? Instant.now() : message.getSentDate().toInstant();
+                mails.add(new Mail(message.getRecipients(Message.RecipientType.TO)[0].toString(), message.getSubject(),
+                        received, part(message, "text/plain"), part(message, "text/html")));
+            } catch (Exception e) {
+                throw new IllegalStateException("unreadable mail", e);
+            }
+        }
+        return mails;
+    }
+
+    private static String part(Part part, String mimeType) throws Exception {
+        if (part.isMimeType(mimeType)) {
+            return part.getContent().toString();
+        }
+        if (part.getContent() instanceof Multipart multipart) {
+            for (int i = 0; i < multipart.getCount(); i++) {
+                String found = part(multipart.getBodyPart(i), mimeType);
+                if (found != null) {
+                    return found;
+                }
+            }
+        }
+        return null;
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            respond(exchange);
+        } catch (IOException | RuntimeException e) {
+            // The JDK server would drop the connection silently.
+            e.printStackTrace();
+            throw e;
+        }
+    }
+
+    private void respond(HttpExchange exchange) throws IOException {
+        {
+            String path = exchange.getRequestURI().getPath();
+            List<Mail> mails = mails();
+            if (path.equals("/api/messages")) {
+                answer(exchange, "application/json", JSON.writeValueAsString(mails));
+            } else if (path.equals("/")) {
+                answer(exchange, "text/html;charset=utf-8", listPage(mails));
+            } else if (path.matches("/messages/\\d+") && Integer.parseInt(path.substring(10)) < mails.size()) {
+                answer(exchange, "text/html;charset=utf-8", mailPage(mails.get(Integer.parseInt(path.substring(10)))));
+            } else {
+                exchange.sendResponseHeaders(404, -1);
+            }
+        }
+    }
+
+    private static String listPage(List<Mail> mails) {
+        StringBuilder rows = new StringBuilder();
+        for (int i = mails.size() - 1; i >= 0; i--) {
+            Mail mail = mails.get(i);
+            rows.append("<tr><td>").append(escape(mail.receivedAt().toString())).append("</td><td>")
+                    .append(escape(mail.to())).append("</td><td><a href=\"/messages/").append(i).append("\">")
+                    .append(escape(mail.subject())).append("</a></td></tr>\n");
+        }
+        return page("Inbox (" + mails.size() + ")", mails.isEmpty()
+                ? "<p>No mail yet. Sign up on the form and it appears here.</p>"
+                : "<table><thead><tr><th>Received</th><th>To</th><th>Subject</th></tr></thead><tbody>\n" + rows
+                        + "</tbody></table>");
+    }
+
+    private static String mailPage(Mail mail) {
+        return page(mail.subject(), "<p><a href=\"/\">&larr; Inbox</a></p><p>To: " + escape(mail.to()) + "<br>Received: "
+                + escape(mail.receivedAt().toString()) + "</p><h2>HTML part</h2><iframe sandbox srcdoc=\""
+                + escape(String.valueOf(mail.html())) + "\"></iframe><h2>Text part</h2><pre>"
+                + escape(String.valueOf(mail.text())) + "</pre>");
+    }
+
+    private static String page(String title, String body) {
+        return "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta http-equiv=\"refresh\" content=\"2\">"
+                + "<title>" + escape(title) + "</title><style>body{font:15px system-ui,sans-serif;margin:2rem;color:#1f2933}"
+                + "table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:.4rem .8rem;border-bottom:1px solid #ddd}"
+                + "iframe{width:100%;height:14rem;border:1px solid #ddd}pre{background:#f5f7fa;padding:1rem}</style></head>"
+                + "<body><h1>" + escape(title) + "</h1>" + body + "</body></html>";
+    }
+
+    private static String escape(String text) {
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    }
+
+    private static void answer(HttpExchange exchange, String contentType, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", contentType);
+        exchange.sendResponseHeaders(200, bytes.length);
+        exchange.getResponseBody().write(bytes);
+    }
+
+    @Override
+    public void close() {
+        web.stop(0);
+        smtp.stop();
+    }
+}

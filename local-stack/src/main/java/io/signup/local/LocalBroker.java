@@ -1,0 +1,287 @@
+package io.signup.local;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+import io.cloudevents.CloudEvent;
+import io.cloudevents.core.builder.CloudEventBuilder;
+import io.cloudevents.core.provider.EventFormatProvider;
+import io.cloudevents.http.HttpMessageFactory;
+import io.cloudevents.jackson.JsonFormat;
+import io.fabric8.knative.duck.v1.DeliverySpec;
+import io.fabric8.knative.duck.v1.Destination;
+import io.fabric8.knative.eventing.v1.Trigger;
+
+/**
+ * The Knative Broker's data plane for one machine, driven by the Broker and Triggers in knative/. It accepts
+ * CloudEvents (binary or structured) at {@code POST /}, delivers each to every Trigger whose filter matches, retries by
+ * the delivery spec (Knative's retryable codes: 5xx, 404, 408, 409, 429, and no answer), sends what it cannot deliver
+ * to the dead-letter sink with Knative's error extensions, and ingests a subscriber's reply event like a new one.
+ * A development tool: production runs on Knative.
+ */
+public final class LocalBroker implements AutoCloseable {
+
+    /** What happened to one event at one Trigger. */
+    public record Delivery(String eventId, String eventType, String trigger, String subscriber, int attempts,
+            int status, String outcome, Instant at) {
+    }
+
+    private static final int ERROR_DATA_MAX_BYTES = 1024;
+    private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+
+    private final KnativeConfig config;
+    private final Function<String, URI> services;
+    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final ScheduledExecutorService dispatcher = Executors.newScheduledThreadPool(4);
+    private final List<CloudEvent> received = new CopyOnWriteArrayList<>();
+    private final List<Delivery> deliveries = new CopyOnWriteArrayList<>();
+    private final List<CloudEvent> deadLetters = new CopyOnWriteArrayList<>();
+    private final HttpServer server;
+
+    /**
+     * @param services where a Knative Service of a given name answers (a local process)
+     * @param port     0 for any free port
+     */
+    public LocalBroker(KnativeConfig config, Function<String, URI> services, int port) {
+        this.config = config;
+        this.services = services;
+        try {
+            server = HttpServer.create(new InetSocketAddress("localhost", port), 0);
+        } catch (IOException e) {
+            throw new UncheckedIOException("local Broker cannot listen on port " + port, e);
+        }
+        server.createContext("/", this::handle);
+        server.setExecutor(Executors.newFixedThreadPool(4));
+        server.start();
+    }
+
+    public URI url() {
+        return URI.create("http://localhost:" + server.getAddress().getPort() + "/");
+    }
+
+    /** The address of the Broker's own dead-letter store (the local stand-in for a dead-letter Service). */
+    public URI deadLetterUrl() {
+        return url().resolve("/dead-letters");
+    }
+
+    public List<CloudEvent> received() {
+        return List.copyOf(received);
+    }
+
+    public List<Delivery> deliveries() {
+        return List.copyOf(deliveries);
+    }
+
+    public List<CloudEvent> deadLetters() {
+        return List.copyOf(deadLetters);
+    }
+
+    /** Accepts an event, as the Broker's ingress does, and fans it out to the matching Triggers. */
+    public void ingest(CloudEvent event) {
+        received.add(event);
+        for (Trigger trigger : config.triggers()) {
+            if (trigger.getSpec().getBroker().equals(config.broker().getMetadata().getName())
+                    && TriggerFilter.matches(trigger, event)) {
+                dispatcher.execute(() -> attemptLogged(event, trigger, 1));
+            }
+        }
+    }
+
+    /** A failure inside the dispatcher would vanish with its task: say it. */
+    private void attemptLogged(CloudEvent event, Trigger trigger, int attempt) {
+        try {
+            attempt(event, trigger, attempt);
+        } catch (RuntimeException e) {
+            System.err.println("[broker] delivery of " + event.getId() + " failed inside the Broker: " + e);
+            e.printStackTrace();
+        }
+    }
+
+    private void attempt(CloudEvent event, Trigger trigger, int attempt) {
+        URI subscriber = resolve(trigger.getSpec().getSubscriber());
+        DeliverySpec delivery = trigger.getSpec().getDelivery() != null ? trigger.getSpec().getDelivery()
+                : config.broker().getSpec().getDelivery();
+        int retries = delivery == null || delivery.getRetry() == null ? 0 : delivery.getRetry();
+        int status;
+        byte[] body = new byte[0];
+        try {
+            HttpResponse<byte[]> response = send(subscriber, event);
+            status = response.statusCode();
+            body = response.body();
+            if (status / 100 == 2) {
+                record(event, trigger, subscriber, attempt, status, "delivered");
+                reply(response).ifPresent(this::ingest);
+                return;
+            }
+        } catch (IOException e) {
+            status = 0; // no answer: retryable, like a timeout
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        if (retryable(status) && attempt <= retries) {
+            record(event, trigger, subscriber, attempt, status, "retrying");
+            dispatcher.schedule(() -> attemptLogged(event, trigger, attempt + 1), backoff(delivery, attempt).toMillis(),
+                    TimeUnit.MILLISECONDS);
+            return;
+        }
+        record(event, trigger, subscriber, attempt, status, "dead-lettered");
+        deadLetter(event, delivery, subscriber, status, body);
+    }
+
+    private HttpResponse<byte[]> send(URI target, CloudEvent event) throws IOException, InterruptedException {
+        Map<String, String> headers = new TreeMap<>();
+        byte[][] body = { new byte[0] };
+        HttpMessageFactory.createWriter(headers::put, bytes -> body[0] = bytes == null ? new byte[0] : bytes)
+                .writeBinary(event);
+        HttpRequest.Builder request = HttpRequest.newBuilder(target).timeout(Duration.ofSeconds(30))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body[0]));
+        headers.forEach(request::header);
+        return client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    /** A reply event in the response (binary or structured), which re-enters the Broker. */
+    private static java.util.Optional<CloudEvent> reply(HttpResponse<byte[]> response) {
+        Map<String, String> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        response.headers().map().forEach((name, values) -> headers.put(name, values.get(0)));
+        boolean binary = headers.containsKey("ce-id");
+        boolean structured = headers.getOrDefault("content-type", "").startsWith(JsonFormat.CONTENT_TYPE);
+        if (!binary && !structured) {
+            return java.util.Optional.empty();
+        }
+        try {
+            return java.util.Optional.of(HttpMessageFactory.createReader(headers, response.body()).toEvent());
+        } catch (RuntimeException e) {
+            System.err.println("[broker] reply is not a readable CloudEvent, dropped: " + e);
+            return java.util.Optional.empty();
+        }
+    }
+
+    private void deadLetter(CloudEvent event, DeliverySpec delivery, URI subscriber, int status, byte[] body) {
+        if (delivery == null || delivery.getDeadLetterSink() == null) {
+            return; // Knative drops it too
+        }
+        byte[] data = body.length > ERROR_DATA_MAX_BYTES ? java.util.Arrays.copyOf(body, ERROR_DATA_MAX_BYTES) : body;
+        CloudEvent failed = CloudEventBuilder.v1(event)
+                .withExtension("knativeerrordest", subscriber.toString())
+                .withExtension("knativeerrorcode", Integer.toString(status))
+                .withExtension("knativeerrordata", Base64.getEncoder().encodeToString(data))
+                .build();
+        try {
+            send(resolve(delivery.getDeadLetterSink()), failed);
+        } catch (IOException e) {
+            System.err.println("[broker] dead-letter sink unreachable, event " + event.getId() + " dropped: " + e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private URI resolve(Destination destination) {
+        URI base = destination.getRef() != null ? services.apply(destination.getRef().getName()) : null;
+        if (destination.getUri() == null) {
+            return base;
+        }
+        return base == null ? URI.create(destination.getUri()) : base.resolve(destination.getUri());
+    }
+
+    /** Knative's backoff: linear waits delay × n before retry n, exponential waits delay × 2^(n-1). */
+    static Duration backoff(DeliverySpec delivery, int retry) {
+        Duration delay = delivery.getBackoffDelay() == null ? Duration.ZERO : Duration.parse(delivery.getBackoffDelay());
+        return "linear".equals(delivery.getBackoffPolicy())
+                ? delay.multipliedBy(retry)
+                : delay.multipliedBy(1L << Math.min(retry - 1, 30));
+    }
+
+    static boolean retryable(int status) {
+        return status == 0 || status >= 500 || status == 404 || status == 408 || status == 409 || status == 429;
+    }
+
+    private void record(CloudEvent event, Trigger trigger, URI subscriber, int attempt, int status, String outcome) {
+        deliveries.add(new Delivery(event.getId(), event.getType(), trigger.getMetadata().getName(),
+                subscriber.toString(), attempt, status, outcome, Instant.now()));
+        System.out.printf("[broker] %s %s -> %s (trigger %s): %s, attempt %d, status %d%n", event.getType(),
+                event.getId(), subscriber, trigger.getMetadata().getName(), outcome, attempt, status);
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            respond(exchange);
+        } catch (IOException | RuntimeException e) {
+            // The JDK server would drop the connection silently.
+            e.printStackTrace();
+            throw e;
+        }
+    }
+
+    private void respond(HttpExchange exchange) throws IOException {
+        {
+            String path = exchange.getRequestURI().getPath();
+            if (exchange.getRequestMethod().equals("GET") && path.equals("/deliveries")) {
+                answer(exchange, 200, JSON.writeValueAsBytes(deliveries));
+            } else if (exchange.getRequestMethod().equals("GET") && path.equals("/dead-letters")) {
+                List<Object> events = new ArrayList<>();
+                for (CloudEvent event : deadLetters) {
+                    events.add(JSON.readTree(EventFormatProvider.getInstance().resolveFormat(JsonFormat.CONTENT_TYPE)
+                            .serialize(event)));
+                }
+                answer(exchange, 200, JSON.writeValueAsBytes(events));
+            } else if (exchange.getRequestMethod().equals("POST") && (path.equals("/") || path.equals("/dead-letters"))) {
+                Map<String, String> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+                exchange.getRequestHeaders().forEach((name, values) -> headers.put(name, values.get(0)));
+                CloudEvent event;
+                try {
+                    event = HttpMessageFactory.createReader(headers, exchange.getRequestBody().readAllBytes()).toEvent();
+                } catch (RuntimeException notACloudEvent) {
+                    answer(exchange, 400, ("{\"error\":\"not a CloudEvent\"}").getBytes(StandardCharsets.UTF_8));
+                    return;
+                }
+                if (path.equals("/")) {
+                    ingest(event);
+                } else {
+                    deadLetters.add(event);
+                    System.out.println("[broker] dead letter kept: " + event.getType() + " " + event.getId());
+                }
+                exchange.sendResponseHeaders(202, -1);
+            } else {
+                exchange.sendResponseHeaders(405, -1);
+            }
+        }
+    }
+
+    private static void answer(HttpExchange exchange, int status, byte[] body) throws IOException {
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        exchange.sendResponseHeaders(status, body.length);
+        exchange.getResponseBody().write(body);
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        dispatcher.shutdownNow();
+    }
+}

@@ -1,0 +1,216 @@
+package io.signup.local;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
+
+import io.fabric8.knative.sources.v1.SinkBinding;
+import io.signup.testing.FunctionProcess;
+import io.signup.testing.TestDatabase;
+
+/**
+ * {@code make run}: the whole system on one machine, with real parts. Postgres (embedded, data kept under the run
+ * folder), an SMTP server with an inbox page, the local Broker, the PingSource, and the three functions as separate
+ * processes from their packaged jars, configured only by environment variables. Ctrl-C stops everything.
+ */
+public final class LocalStack implements AutoCloseable {
+
+    /** Where each part listens, and where data and logs go. Every port can be changed by an environment variable. */
+    public record Settings(Path root, Path runDirectory, int pagePort, int savePort, int sendPort, int brokerPort,
+            int smtpPort, int inboxPort, int postgresPort) {
+
+        static Settings fromEnvironment(Path root) {
+            return new Settings(root, Path.of(env("RUN_DIR", root.resolve(".run").toString())),
+                    port("RENDER_HTML_PORT", 8080), port("SAVE_EMAIL_PORT", 8081), port("SEND_EMAIL_PORT", 8082),
+                    port("BROKER_PORT", 8090), port("SMTP_PORT", 1025), port("INBOX_PORT", 8025),
+                    port("POSTGRES_PORT", 5433));
+        }
+
+        Map<String, Integer> ports() {
+            Map<String, Integer> ports = new LinkedHashMap<>();
+            ports.put("RENDER_HTML_PORT (render-html-fn)", pagePort);
+            ports.put("SAVE_EMAIL_PORT (save-email-fn)", savePort);
+            ports.put("SEND_EMAIL_PORT (send-email-fn)", sendPort);
+            ports.put("BROKER_PORT (local Broker)", brokerPort);
+            ports.put("SMTP_PORT (SMTP server)", smtpPort);
+            ports.put("INBOX_PORT (inbox page)", inboxPort);
+            ports.put("POSTGRES_PORT (Postgres)", postgresPort);
+            return ports;
+        }
+
+        private static String env(String name, String fallback) {
+            String value = System.getenv(name);
+            return value == null || value.isBlank() ? fallback : value;
+        }
+
+        private static int port(String name, int fallback) {
+            return Integer.parseInt(env(name, Integer.toString(fallback)));
+        }
+    }
+
+    private final List<AutoCloseable> parts = new ArrayList<>();
+    private final Settings settings;
+    private TestDatabase database;
+    private Inbox inbox;
+    private LocalBroker broker;
+
+    private LocalStack(Settings settings) {
+        this.settings = settings;
+    }
+
+    /** Starts every part; on any failure stops what was started and rethrows. */
+    public static LocalStack start(Settings settings) {
+        checkPortsFree(settings);
+        LocalStack stack = new LocalStack(settings);
+        try {
+            stack.startParts();
+            return stack;
+        } catch (RuntimeException e) {
+            stack.close();
+            throw e;
+        }
+    }
+
+    private void startParts() {
+        Path logs = settings.runDirectory().resolve("logs");
+        database = new TestDatabase(settings.runDirectory().resolve("postgres"), settings.postgresPort());
+        database.start();
+        parts.add(database::stop);
+        inbox = new Inbox(settings.smtpPort(), settings.inboxPort());
+        parts.add(inbox);
+
+        KnativeConfig knative = KnativeConfig.load(settings.root().resolve("knative"));
+        AtomicReference<LocalBroker> brokerRef = new AtomicReference<>();
+        Map<String, URI> services = Map.of(
+                "render-html-fn", URI.create(pageUrl()),
+                "save-email-fn", URI.create("http://localhost:" + settings.savePort() + "/"),
+                "send-email-fn", URI.create("http://localhost:" + settings.sendPort() + "/"));
+        java.util.function.Function<String, URI> resolve = name -> {
+            if (name.equals(knative.broker().getSpec().getDelivery().getDeadLetterSink().getRef().getName())) {
+                return brokerRef.get().deadLetterUrl();
+            }
+            URI url = services.get(name);
+            if (url == null) {
+                throw new IllegalStateException("knative/ refers to Service " + name + ", which the local stack does not run");
+            }
+            return url;
+        };
+        broker = new LocalBroker(knative, resolve, settings.brokerPort());
+        brokerRef.set(broker);
+        parts.add(broker);
+
+        Map<String, Map<String, String>> environments = new HashMap<>();
+        environments.put("save-email-fn", FunctionProcess.saveEmailEnvironment(database, null,
+                List.of(pageUrl().replaceAll("/$", ""))));
+        environments.put("send-email-fn", Map.of(
+                "QUARKUS_MAILER_HOST", "localhost",
+                "QUARKUS_MAILER_PORT", Integer.toString(settings.smtpPort()),
+                "QUARKUS_MAILER_START_TLS", "DISABLED"));
+        environments.put("render-html-fn", Map.of(
+                "SAVE_EMAIL_URL", "http://localhost:" + settings.savePort() + "/saveEmail"));
+        // The SinkBindings of knative/ decide who gets K_SINK, as on the cluster.
+        for (SinkBinding binding : knative.sinkBindings()) {
+            Map<String, String> env = new HashMap<>(environments.get(binding.getSpec().getSubject().getName()));
+            env.put("K_SINK", broker.url().toString());
+            environments.put(binding.getSpec().getSubject().getName(), env);
+        }
+        Map<String, Integer> ports = Map.of("render-html-fn", settings.pagePort(), "save-email-fn",
+                settings.savePort(), "send-email-fn", settings.sendPort());
+        List<CompletableFuture<FunctionProcess>> starting = ports.entrySet().stream()
+                .map(fn -> CompletableFuture.supplyAsync(() -> FunctionProcess.start(settings.root(), fn.getKey(),
+                        fn.getValue(), environments.get(fn.getKey()), logs)))
+                .toList();
+        for (CompletableFuture<FunctionProcess> function : starting) {
+            try {
+                parts.add(function.join());
+            } catch (java.util.concurrent.CompletionException e) {
+                starting.forEach(other -> other.thenAccept(FunctionProcess::close));
+                throw e.getCause() instanceof RuntimeException cause ? cause : e;
+            }
+        }
+        parts.add(new PingScheduler(knative.pingSources(), resolve));
+    }
+
+    private static void checkPortsFree(Settings settings) {
+        List<String> busy = new ArrayList<>();
+        settings.ports().forEach((name, port) -> {
+            try (ServerSocket probe = new ServerSocket(port)) {
+                probe.setReuseAddress(true);
+            } catch (IOException inUse) {
+                busy.add("port " + port + " for " + name);
+            }
+        });
+        if (!busy.isEmpty()) {
+            throw new IllegalStateException("In use: " + String.join(", ", busy)
+                    + ". Stop what uses it, or choose another port, e.g. make run RENDER_HTML_PORT=9080.");
+        }
+    }
+
+    public String pageUrl() {
+        return "http://localhost:" + settings.pagePort() + "/";
+    }
+
+    public Inbox inbox() {
+        return inbox;
+    }
+
+    public LocalBroker broker() {
+        return broker;
+    }
+
+    public TestDatabase database() {
+        return database;
+    }
+
+    @Override
+    public void close() {
+        for (int i = parts.size() - 1; i >= 0; i--) {
+            try {
+                parts.get(i).close();
+            } catch (Exception e) {
+                System.err.println("while stopping: " + e);
+            }
+        }
+        parts.clear();
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path root = Path.of(System.getProperty("signup.root", ".")).toAbsolutePath().normalize();
+        Settings settings = Settings.fromEnvironment(root);
+        Files.createDirectories(settings.runDirectory());
+        LocalStack stack;
+        try {
+            stack = start(settings);
+        } catch (IllegalStateException e) {
+            System.err.println("make run: " + e.getMessage());
+            System.exit(1);
+            return;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            System.out.println("\nStopping...");
+            stack.close();
+        }));
+        System.out.printf("""
+
+                Signup is running.
+                  Sign up:        %s
+                  Inbox:          %s  (JSON: %sapi/messages)
+                  Local Broker:   %s  (deliveries: %sdeliveries, dead letters: %sdead-letters)
+                  Postgres data:  %s
+                  Function logs:  %s
+                Ctrl-C stops everything.
+                """, stack.pageUrl(), stack.inbox().url(), stack.inbox().url(), stack.broker().url(),
+                stack.broker().url(), stack.broker().url(), settings.runDirectory().resolve("postgres"),
+                settings.runDirectory().resolve("logs"));
+        Thread.currentThread().join();
+    }
+}
