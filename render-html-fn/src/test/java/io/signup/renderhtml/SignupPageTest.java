@@ -24,6 +24,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
+import io.signup.testing.PrometheusText;
 
 @QuarkusTest
 @TestProfile(SignupPageTest.ConfiguredUrl.class)
@@ -97,6 +98,22 @@ class SignupPageTest {
         given().get(css).then().statusCode(200).contentType("text/css")
                 .header("Cache-Control", containsString("max-age=86400"));
         given().get(js).then().statusCode(200).body(containsString("fetch(form.dataset.saveUrl"));
+    }
+
+    @Test
+    void countsPagesServedAndRevalidated() {
+        double served = pages("200");
+        double revalidated = pages("304");
+        String etag = given().get("/").header("ETag");
+        given().header("If-None-Match", etag).get("/").then().statusCode(304);
+
+        assertEquals(served + 1, pages("200"));
+        assertEquals(revalidated + 1, pages("304"));
+    }
+
+    private static double pages(String status) {
+        return PrometheusText.sum(PrometheusText.parse(given().get("/q/metrics").asString()), "signup_pages_total",
+                Map.of("status", status));
     }
 
     @Test

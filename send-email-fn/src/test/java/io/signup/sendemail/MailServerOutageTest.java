@@ -4,8 +4,8 @@ import static io.signup.sendemail.SendEmailFunctionTest.mailsTo;
 import static io.signup.sendemail.SendEmailFunctionTest.unique;
 import static io.signup.sendemail.support.Events.data;
 import static io.signup.sendemail.support.Events.deliverBinary;
+import static io.signup.sendemail.support.Events.untilAccepted;
 import static io.signup.sendemail.support.SendEmailTestEnvironment.Outage.OUTAGE_MAIL;
-import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -46,9 +46,7 @@ class MailServerOutageTest {
         }
         assertEquals(0, mailsTo(OUTAGE_MAIL, email).size());
 
-        // What the Broker does: deliver the same event again until it is accepted.
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() ->
-                deliverBinary(SubscriptionCreated.TYPE, id, data(email, null)).extract().statusCode() == 204);
+        untilAccepted(() -> deliverBinary(SubscriptionCreated.TYPE, id, data(email, null)));
 
         assertEquals(1, mailsTo(OUTAGE_MAIL, email).size(), "the retried event is mailed exactly once");
     }

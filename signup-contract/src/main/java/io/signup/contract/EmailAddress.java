@@ -3,6 +3,8 @@ package io.signup.contract;
 import java.net.IDN;
 import java.util.Locale;
 
+import io.signup.contract.InvalidSignupException.Reason;
+
 /**
  * A validated, normalized email address: trimmed, domain lower-cased, local part kept as typed (RFC 5321 says it is
  * case-sensitive, so we must deliver to it unchanged).
@@ -35,27 +37,28 @@ public final class EmailAddress {
      */
     public static EmailAddress parse(String raw) {
         if (raw == null || raw.isBlank()) {
-            throw new InvalidSignupException("email is required");
+            throw new InvalidSignupException(Reason.EMAIL_MISSING, "email is required");
         }
         String address = raw.strip();
         if (address.length() > MAX_LENGTH) {
-            throw new InvalidSignupException("email must be at most " + MAX_LENGTH + " characters");
+            throw new InvalidSignupException(Reason.EMAIL_TOO_LONG,
+                    "email must be at most " + MAX_LENGTH + " characters");
         }
         for (int i = 0; i < address.length(); i++) {
             char c = address.charAt(i);
             if (Character.isISOControl(c) || Character.isWhitespace(c) || Character.isSpaceChar(c)) {
-                throw new InvalidSignupException("email must not contain spaces or control characters");
+                throw invalid("email must not contain spaces or control characters");
             }
             if ("<>,\"()[]\\;:".indexOf(c) >= 0) {
-                throw new InvalidSignupException("email contains a character that is not allowed");
+                throw invalid("email contains a character that is not allowed");
             }
         }
         int at = address.indexOf('@');
         if (at < 0) {
-            throw new InvalidSignupException("email must contain @ and a domain");
+            throw invalid("email must contain @ and a domain");
         }
         if (at != address.lastIndexOf('@')) {
-            throw new InvalidSignupException("email must contain exactly one @");
+            throw invalid("email must contain exactly one @");
         }
         String local = address.substring(0, at);
         String domain = address.substring(at + 1);
@@ -65,43 +68,47 @@ public final class EmailAddress {
 
     private static void checkLocalPart(String local) {
         if (local.isEmpty()) {
-            throw new InvalidSignupException("email must have a part before @");
+            throw invalid("email must have a part before @");
         }
         if (local.length() > LOCAL_PART_MAX_LENGTH) {
-            throw new InvalidSignupException(
+            throw new InvalidSignupException(Reason.EMAIL_TOO_LONG,
                     "the part before @ must be at most " + LOCAL_PART_MAX_LENGTH + " characters");
         }
         if (local.startsWith(".") || local.endsWith(".") || local.contains("..")) {
-            throw new InvalidSignupException("the part before @ has a misplaced dot");
+            throw invalid("the part before @ has a misplaced dot");
         }
         for (int i = 0; i < local.length(); i++) {
             char c = local.charAt(i);
             if (!Character.isLetterOrDigit(c) && LOCAL_PART_SYMBOLS.indexOf(c) < 0) {
-                throw new InvalidSignupException("email contains a character that is not allowed");
+                throw invalid("email contains a character that is not allowed");
             }
         }
     }
 
     private static String checkDomain(String domain) {
         if (domain.isEmpty()) {
-            throw new InvalidSignupException("email must have a domain after @");
+            throw invalid("email must have a domain after @");
         }
         String ascii;
         try {
             // Rejects empty labels and anything outside letters, digits and hyphens (in any script).
             ascii = IDN.toASCII(domain, IDN.USE_STD3_ASCII_RULES);
         } catch (IllegalArgumentException e) {
-            throw new InvalidSignupException("email has an invalid domain");
+            throw invalid("email has an invalid domain");
         }
         if (ascii.endsWith(".") || !ascii.contains(".")) {
-            throw new InvalidSignupException("email domain must have a dot, as in example.com");
+            throw invalid("email domain must have a dot, as in example.com");
         }
         for (String label : ascii.split("\\.")) {
             if (label.isEmpty() || label.length() > DOMAIN_LABEL_MAX_LENGTH) {
-                throw new InvalidSignupException("email has an invalid domain");
+                throw invalid("email has an invalid domain");
             }
         }
         return domain;
+    }
+
+    private static InvalidSignupException invalid(String message) {
+        return new InvalidSignupException(Reason.EMAIL_INVALID, message);
     }
 
     public String localPart() {

@@ -61,10 +61,12 @@ public record SubscriptionCreated(String email, String name, Instant subscribedA
         }
         String name = raw.strip();
         if (name.length() > NAME_MAX_LENGTH) {
-            throw new InvalidSignupException("name must be at most " + NAME_MAX_LENGTH + " characters");
+            throw new InvalidSignupException(InvalidSignupException.Reason.NAME_INVALID,
+                    "name must be at most " + NAME_MAX_LENGTH + " characters");
         }
         if (name.chars().anyMatch(Character::isISOControl)) {
-            throw new InvalidSignupException("name must not contain control characters");
+            throw new InvalidSignupException(InvalidSignupException.Reason.NAME_INVALID,
+                    "name must not contain control characters");
         }
         return name;
     }

@@ -55,6 +55,16 @@ class EmailAddressTest {
     }
 
     @Test
+    void eachRefusalSaysWhyWithAFixedReason() {
+        assertEquals(InvalidSignupException.Reason.EMAIL_MISSING,
+                assertThrows(InvalidSignupException.class, () -> EmailAddress.parse(" ")).reason());
+        assertEquals(InvalidSignupException.Reason.EMAIL_TOO_LONG,
+                assertThrows(InvalidSignupException.class, () -> EmailAddress.parse("a".repeat(65) + "@x.com")).reason());
+        assertEquals(InvalidSignupException.Reason.EMAIL_INVALID,
+                assertThrows(InvalidSignupException.class, () -> EmailAddress.parse("ann@example")).reason());
+    }
+
+    @Test
     void equalAddressesAreEqual() {
         assertEquals(EmailAddress.parse("Ann@EXAMPLE.com"), EmailAddress.parse(" Ann@example.com"));
     }

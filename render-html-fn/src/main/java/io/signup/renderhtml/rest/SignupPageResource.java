@@ -8,6 +8,8 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.signup.renderhtml.config.PageConfig;
 import io.signup.renderhtml.page.SignupPage;
 
@@ -17,18 +19,23 @@ public class SignupPageResource {
 
     private final SignupPage page;
     private final String cacheControl;
+    private final Counter served;
+    private final Counter revalidated;
 
-    public SignupPageResource(SignupPage page, PageConfig config) {
+    public SignupPageResource(SignupPage page, PageConfig config, MeterRegistry metrics) {
         this.page = page;
         this.cacheControl = "public, max-age=" + config.maxAge().toSeconds();
+        // signup_pages_total{status="200|304"}: pages sent, and conditional requests answered from the browser cache
+        this.served = metrics.counter("signup.pages", "status", "200");
+        this.revalidated = metrics.counter("signup.pages", "status", "304");
     }
 
     @GET
     @Produces(MediaType.TEXT_HTML + ";charset=UTF-8")
     public Response page(@HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch) {
-        Response.ResponseBuilder response = page.etag().equals(ifNoneMatch)
-                ? Response.notModified()
-                : Response.ok(page.html());
+        boolean unchanged = page.etag().equals(ifNoneMatch);
+        (unchanged ? revalidated : served).increment();
+        Response.ResponseBuilder response = unchanged ? Response.notModified() : Response.ok(page.html());
         return response
                 .header(HttpHeaders.ETAG, page.etag())
                 .header(HttpHeaders.CACHE_CONTROL, cacheControl)

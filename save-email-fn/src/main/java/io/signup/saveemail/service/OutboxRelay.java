@@ -4,10 +4,12 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.logging.Log;
 import io.signup.saveemail.OutboxEvent;
@@ -34,10 +36,15 @@ public class OutboxRelay {
 
     private final BrokerClient broker;
     private final SaveEmailConfig.Outbox config;
+    private final MeterRegistry metrics;
+    /** outbox_pending: refreshed by every republish run and after every failed publish. */
+    private final AtomicLong pending = new AtomicLong();
 
-    public OutboxRelay(BrokerClient broker, SaveEmailConfig config) {
+    public OutboxRelay(BrokerClient broker, SaveEmailConfig config, MeterRegistry metrics) {
         this.broker = broker;
         this.config = config.outbox();
+        this.metrics = metrics;
+        metrics.gauge("outbox.pending", pending);
     }
 
     /** When a record written now may be taken over if its publisher has not marked it by then. */
@@ -51,8 +58,8 @@ public class OutboxRelay {
      */
     public Uni<Void> publish(OutboxEvent record) {
         return broker.publish(record)
-                .chain(() -> markPublished(record.id))
-                .onFailure().recoverWithUni(failure -> release(record.id, failure));
+                .chain(() -> markPublished(record.id, "direct"))
+                .onFailure().recoverWithUni(failure -> release(record.id, failure).chain(this::refreshPending));
     }
 
     /**
@@ -64,12 +71,13 @@ public class OutboxRelay {
     public Uni<Integer> republishPending() {
         return claimDue().chain(records -> Multi.createFrom().iterable(records)
                 .onItem().transformToUniAndConcatenate(record -> broker.publish(record)
-                        .chain(() -> markPublished(record.id))
+                        .chain(() -> markPublished(record.id, "republish"))
                         .onFailure().call(failure -> release(record.id, failure))
                         .replaceWith(record))
                 .onFailure().recoverWithCompletion()
                 .collect().with(Collectors.counting())
-                .map(Long::intValue));
+                .map(Long::intValue))
+                .call(this::refreshPending);
     }
 
     private Uni<List<OutboxEvent>> claimDue() {
@@ -85,15 +93,25 @@ public class OutboxRelay {
                 .invoke(records -> records.forEach(record -> record.availableAt = leaseFrom(now)))));
     }
 
-    private Uni<Void> markPublished(UUID id) {
+    /** outbox_published_total{path="direct|republish"} */
+    private Uni<Void> markPublished(UUID id, String path) {
         return Panache.withTransaction(() -> OutboxEvent
                         .update("publishedAt = ?1 where id = ?2", Instant.now(), id))
+                .invoke(() -> metrics.counter("outbox.published", "path", path).increment())
                 .replaceWithVoid();
+    }
+
+    private Uni<Void> refreshPending() {
+        return Panache.withSession(() -> OutboxEvent.count("publishedAt is null"))
+                .invoke(pending::set)
+                .replaceWithVoid()
+                .onFailure().recoverWithNull();
     }
 
     /** Records the failure and makes the record due at once, for the next republish. */
     private Uni<Void> release(UUID id, Throwable failure) {
         Log.warnf("Event %s not published, left in the outbox: %s", id, failure.getMessage());
+        metrics.counter("outbox.publish.failures").increment();
         String error = String.valueOf(failure.getMessage());
         return Panache.withTransaction(() -> OutboxEvent.update(
                         "availableAt = ?1, attempts = attempts + 1, lastError = ?2 where id = ?3",

@@ -8,6 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.annotations.RegisterForReflection;
@@ -31,10 +32,12 @@ public class SignupService {
 
     private final OutboxRelay relay;
     private final ObjectMapper mapper;
+    private final MeterRegistry metrics;
 
-    public SignupService(OutboxRelay relay, ObjectMapper mapper) {
+    public SignupService(OutboxRelay relay, ObjectMapper mapper, MeterRegistry metrics) {
         this.relay = relay;
         this.mapper = mapper;
+        this.metrics = metrics;
     }
 
     /**
@@ -46,17 +49,31 @@ public class SignupService {
      * @throws InvalidSignupException when the input can never be stored
      */
     public Uni<Void> subscribe(String rawEmail, String rawName, String honeypot) {
-        EmailAddress email = EmailAddress.parse(rawEmail);
-        String name = SubscriptionCreated.normalizeName(rawName);
+        EmailAddress email;
+        String name;
+        try {
+            email = EmailAddress.parse(rawEmail);
+            name = SubscriptionCreated.normalizeName(rawName);
+        } catch (InvalidSignupException e) {
+            count("rejected", e.reason().tag());
+            throw e;
+        }
         if (honeypot != null && !honeypot.isBlank()) {
             Log.info("Signup with a filled honeypot field ignored");
+            count("rejected", "honeypot");
             return Uni.createFrom().voidItem();
         }
         return Panache.withTransaction(() -> storeIfNew(email, name))
                 // Two identical signups at the same moment: the unique index lets one win; the other is a duplicate.
                 .onFailure(DatabaseFailures::isUniqueViolation).recoverWithNull()
+                .invoke(record -> count(record == null ? "duplicate" : "accepted", "none"))
                 .call(record -> record == null ? Uni.createFrom().voidItem() : relay.publish(record))
                 .replaceWithVoid();
+    }
+
+    /** signups_total{outcome="accepted|duplicate|rejected", reason="none|email_missing|...|honeypot"} */
+    private void count(String outcome, String reason) {
+        metrics.counter("signups", "outcome", outcome, "reason", reason).increment();
     }
 
     private Uni<OutboxEvent> storeIfNew(EmailAddress email, String name) {

@@ -2,6 +2,7 @@ package io.signup.sendemail.service;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
 import io.quarkus.mailer.MailTemplate.MailTemplateInstance;
 import io.quarkus.qute.CheckedTemplate;
@@ -26,10 +27,12 @@ public class WelcomeMailService {
 
     private final DeliveryLog deliveries;
     private final SendEmailConfig config;
+    private final MeterRegistry metrics;
 
-    public WelcomeMailService(DeliveryLog deliveries, SendEmailConfig config) {
+    public WelcomeMailService(DeliveryLog deliveries, SendEmailConfig config, MeterRegistry metrics) {
         this.deliveries = deliveries;
         this.config = config;
+        this.metrics = metrics;
     }
 
     /**
@@ -38,10 +41,10 @@ public class WelcomeMailService {
      */
     public void welcome(String source, String id, String type, SubscriptionCreated data) {
         if (!SubscriptionCreated.TYPE.equals(type)) {
-            throw poison(source, id, "unexpected event type");
+            throw poison(source, id, "wrong_type", "unexpected event type");
         }
         if (data == null) {
-            throw poison(source, id, "event has no data");
+            throw poison(source, id, "no_data", "event has no data");
         }
         EmailAddress recipient;
         String name;
@@ -49,11 +52,12 @@ public class WelcomeMailService {
             recipient = EmailAddress.parse(data.email());
             name = SubscriptionCreated.normalizeName(data.name());
         } catch (InvalidSignupException e) {
-            throw poison(source, id, e.getMessage());
+            throw poison(source, id, "invalid_data", e.getMessage());
         }
         String key = source + " " + id;
         if (!deliveries.begin(key)) {
             Log.infof("Event %s already mailed by this instance; no second mail", key);
+            count("duplicate", "none");
             return;
         }
         try {
@@ -64,14 +68,22 @@ public class WelcomeMailService {
                     .await().atMost(config.sendTimeout());
         } catch (RuntimeException e) {
             deliveries.failed(key);
+            count("failed", "smtp_unavailable");
             throw new MailUnavailableException(e);
         }
         deliveries.delivered(key);
+        count("sent", "none");
         Log.infof("Welcome mail for event %s accepted by the mail server", key);
     }
 
-    private static PoisonEventException poison(String source, String id, String reason) {
+    private PoisonEventException poison(String source, String id, String cause, String reason) {
         Log.warnf("Event %s %s dropped, it can never be mailed: %s", source, id, reason);
+        count("rejected", cause);
         return new PoisonEventException(reason);
+    }
+
+    /** welcome_mails_total{outcome="sent|duplicate|failed|rejected", cause="none|smtp_unavailable|wrong_type|..."} */
+    private void count(String outcome, String cause) {
+        metrics.counter("welcome.mails", "outcome", outcome, "cause", cause).increment();
     }
 }
