@@ -117,6 +117,12 @@ public final class LocalStack implements AutoCloseable {
                 "QUARKUS_MAILER_START_TLS", "DISABLED"));
         environments.put("render-html-fn", Map.of(
                 "SAVE_EMAIL_URL", "http://localhost:" + settings.savePort() + "/saveEmail"));
+        // Readable logs on a developer's machine; the prod profile would write JSON for a log collector.
+        environments.replaceAll((name, env) -> {
+            Map<String, String> readable = new HashMap<>(env);
+            readable.put("QUARKUS_LOG_CONSOLE_JSON_ENABLED", "false");
+            return readable;
+        });
         // The SinkBindings of knative/ decide who gets K_SINK, as on the cluster.
         for (SinkBinding binding : knative.sinkBindings()) {
             Map<String, String> env = new HashMap<>(environments.get(binding.getSpec().getSubject().getName()));
