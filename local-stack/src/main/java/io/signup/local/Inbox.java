@@ -10,8 +10,6 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import jakarta.mail.Message;
-import jakarta.mail.Multipart;
-import jakarta.mail.Part;
 import jakarta.mail.internet.MimeMessage;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -21,6 +19,8 @@ import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+
+import io.signup.testing.MimeParts;
 
 /**
  * A real SMTP server (GreenMail) and a page to read what it received: {@code /} lists the mails, {@code /messages/N}
@@ -48,7 +48,7 @@ public final class Inbox implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("inbox cannot listen on port " + webPort, e);
         }
-        web.createContext("/", this::handle);
+        web.createContext("/", JdkHttp.logged(this::respond));
         web.start();
     }
 
@@ -83,7 +83,7 @@ public final class Inbox implements AutoCloseable {
             try {
                 Instant received = message.getSentDate() == null ? Instant.now() : message.getSentDate().toInstant();
                 mails.add(new Mail(message.getRecipients(Message.RecipientType.TO)[0].toString(), message.getSubject(),
-                        received, part(message, "text/plain"), part(message, "text/html")));
+                        received, MimeParts.find(message, "text/plain"), MimeParts.find(message, "text/html")));
             } catch (Exception e) {
                 throw new IllegalStateException("unreadable mail", e);
             }
@@ -91,44 +91,17 @@ public final class Inbox implements AutoCloseable {
         return mails;
     }
 
-    private static String part(Part part, String mimeType) throws Exception {
-        if (part.isMimeType(mimeType)) {
-            return part.getContent().toString();
-        }
-        if (part.getContent() instanceof Multipart multipart) {
-            for (int i = 0; i < multipart.getCount(); i++) {
-                String found = part(multipart.getBodyPart(i), mimeType);
-                if (found != null) {
-                    return found;
-                }
-            }
-        }
-        return null;
-    }
-
-    private void handle(HttpExchange exchange) throws IOException {
-        try (exchange) {
-            respond(exchange);
-        } catch (IOException | RuntimeException e) {
-            // The JDK server would drop the connection silently.
-            e.printStackTrace();
-            throw e;
-        }
-    }
-
     private void respond(HttpExchange exchange) throws IOException {
-        {
-            String path = exchange.getRequestURI().getPath();
-            List<Mail> mails = mails();
-            if (path.equals("/api/messages")) {
-                answer(exchange, "application/json", JSON.writeValueAsString(mails));
-            } else if (path.equals("/")) {
-                answer(exchange, "text/html;charset=utf-8", listPage(mails));
-            } else if (path.matches("/messages/\\d+") && Integer.parseInt(path.substring(10)) < mails.size()) {
-                answer(exchange, "text/html;charset=utf-8", mailPage(mails.get(Integer.parseInt(path.substring(10)))));
-            } else {
-                exchange.sendResponseHeaders(404, -1);
-            }
+        String path = exchange.getRequestURI().getPath();
+        List<Mail> mails = mails();
+        if (path.equals("/api/messages")) {
+            answer(exchange, "application/json", JSON.writeValueAsString(mails));
+        } else if (path.equals("/")) {
+            answer(exchange, "text/html;charset=utf-8", listPage(mails));
+        } else if (path.matches("/messages/\\d+") && Integer.parseInt(path.substring(10)) < mails.size()) {
+            answer(exchange, "text/html;charset=utf-8", mailPage(mails.get(Integer.parseInt(path.substring(10)))));
+        } else {
+            exchange.sendResponseHeaders(404, -1);
         }
     }
 
@@ -166,10 +139,7 @@ public final class Inbox implements AutoCloseable {
     }
 
     private static void answer(HttpExchange exchange, String contentType, String body) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", contentType);
-        exchange.sendResponseHeaders(200, bytes.length);
-        exchange.getResponseBody().write(bytes);
+        JdkHttp.answer(exchange, 200, contentType, body.getBytes(StandardCharsets.UTF_8));
     }
 
     @Override

@@ -75,7 +75,7 @@ public final class LocalBroker implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("local Broker cannot listen on port " + port, e);
         }
-        server.createContext("/", this::handle);
+        server.createContext("/", JdkHttp.logged(this::respond));
         server.setExecutor(Executors.newFixedThreadPool(4));
         server.start();
     }
@@ -228,55 +228,41 @@ public final class LocalBroker implements AutoCloseable {
                 event.getId(), subscriber, trigger.getMetadata().getName(), outcome, attempt, status);
     }
 
-    private void handle(HttpExchange exchange) throws IOException {
-        try (exchange) {
-            respond(exchange);
-        } catch (IOException | RuntimeException e) {
-            // The JDK server would drop the connection silently.
-            e.printStackTrace();
-            throw e;
-        }
-    }
-
     private void respond(HttpExchange exchange) throws IOException {
-        {
-            String path = exchange.getRequestURI().getPath();
-            if (exchange.getRequestMethod().equals("GET") && path.equals("/deliveries")) {
-                answer(exchange, 200, JSON.writeValueAsBytes(deliveries));
-            } else if (exchange.getRequestMethod().equals("GET") && path.equals("/dead-letters")) {
-                List<Object> events = new ArrayList<>();
-                for (CloudEvent event : deadLetters) {
-                    events.add(JSON.readTree(EventFormatProvider.getInstance().resolveFormat(JsonFormat.CONTENT_TYPE)
-                            .serialize(event)));
-                }
-                answer(exchange, 200, JSON.writeValueAsBytes(events));
-            } else if (exchange.getRequestMethod().equals("POST") && (path.equals("/") || path.equals("/dead-letters"))) {
-                Map<String, String> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-                exchange.getRequestHeaders().forEach((name, values) -> headers.put(name, values.get(0)));
-                CloudEvent event;
-                try {
-                    event = HttpMessageFactory.createReader(headers, exchange.getRequestBody().readAllBytes()).toEvent();
-                } catch (RuntimeException notACloudEvent) {
-                    answer(exchange, 400, ("{\"error\":\"not a CloudEvent\"}").getBytes(StandardCharsets.UTF_8));
-                    return;
-                }
-                if (path.equals("/")) {
-                    ingest(event);
-                } else {
-                    deadLetters.add(event);
-                    System.out.println("[broker] dead letter kept: " + event.getType() + " " + event.getId());
-                }
-                exchange.sendResponseHeaders(202, -1);
-            } else {
-                exchange.sendResponseHeaders(405, -1);
+        String path = exchange.getRequestURI().getPath();
+        if (exchange.getRequestMethod().equals("GET") && path.equals("/deliveries")) {
+            answer(exchange, 200, JSON.writeValueAsBytes(deliveries));
+        } else if (exchange.getRequestMethod().equals("GET") && path.equals("/dead-letters")) {
+            List<Object> events = new ArrayList<>();
+            for (CloudEvent event : deadLetters) {
+                events.add(JSON.readTree(EventFormatProvider.getInstance().resolveFormat(JsonFormat.CONTENT_TYPE)
+                        .serialize(event)));
             }
+            answer(exchange, 200, JSON.writeValueAsBytes(events));
+        } else if (exchange.getRequestMethod().equals("POST") && (path.equals("/") || path.equals("/dead-letters"))) {
+            Map<String, String> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+            exchange.getRequestHeaders().forEach((name, values) -> headers.put(name, values.get(0)));
+            CloudEvent event;
+            try {
+                event = HttpMessageFactory.createReader(headers, exchange.getRequestBody().readAllBytes()).toEvent();
+            } catch (RuntimeException notACloudEvent) {
+                answer(exchange, 400, ("{\"error\":\"not a CloudEvent\"}").getBytes(StandardCharsets.UTF_8));
+                return;
+            }
+            if (path.equals("/")) {
+                ingest(event);
+            } else {
+                deadLetters.add(event);
+                System.out.println("[broker] dead letter kept: " + event.getType() + " " + event.getId());
+            }
+            exchange.sendResponseHeaders(202, -1);
+        } else {
+            exchange.sendResponseHeaders(405, -1);
         }
     }
 
     private static void answer(HttpExchange exchange, int status, byte[] body) throws IOException {
-        exchange.getResponseHeaders().set("Content-Type", "application/json");
-        exchange.sendResponseHeaders(status, body.length);
-        exchange.getResponseBody().write(body);
+        JdkHttp.answer(exchange, status, "application/json", body);
     }
 
     @Override

@@ -14,7 +14,6 @@ import java.util.UUID;
 import java.util.stream.Stream;
 
 import jakarta.mail.Message;
-import jakarta.mail.Multipart;
 import jakarta.mail.Part;
 import jakarta.mail.internet.MimeMessage;
 
@@ -28,6 +27,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.signup.contract.SubscriptionCreated;
 import io.signup.sendemail.support.SendEmailTestEnvironment;
 import io.signup.sendemail.support.TestMailServer;
+import io.signup.testing.MimeParts;
 
 @QuarkusTest
 @WithTestResource(SendEmailTestEnvironment.class)
@@ -128,24 +128,8 @@ class SendEmailFunctionTest {
         return mails.get(0);
     }
 
-    /** The body of the first part of {@code mimeType}, searched through nested multiparts. */
-    static String part(Part part, String mimeType) {
-        try {
-            if (part.isMimeType(mimeType)) {
-                return part.getContent().toString();
-            }
-            if (part.getContent() instanceof Multipart multipart) {
-                for (int i = 0; i < multipart.getCount(); i++) {
-                    String found = part(multipart.getBodyPart(i), mimeType);
-                    if (found != null) {
-                        return found;
-                    }
-                }
-            }
-            return null;
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+    static String part(Part mail, String mimeType) {
+        return MimeParts.find(mail, mimeType);
     }
 
     static String unique(String name) {
