@@ -7,14 +7,19 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Reads the Prometheus text format a function serves at /q/metrics. */
+/** Reads the Prometheus text format a function serves at /q/metrics, exemplars included. */
 public final class PrometheusText {
 
     /** One sample: metric name, labels, value. */
     public record Sample(String name, Map<String, String> labels, double value) {
     }
 
-    private static final Pattern SAMPLE = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{(.*)})?\\s+(\\S+)");
+    /**
+     * name{labels} value, possibly followed by an exemplar ({@code # {trace_id="..."} 1.0}), which Micrometer adds
+     * while tracing is on; label values are quoted, so a brace inside one does not end the label set.
+     */
+    private static final Pattern SAMPLE = Pattern.compile(
+            "^([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{((?:[^}\"]|\"(?:[^\"\\\\]|\\\\.)*\")*)})?\\s+(\\S+)");
     private static final Pattern LABEL = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\"");
 
     private PrometheusText() {
