@@ -48,7 +48,13 @@ public class OutboxEvent extends PanacheEntityBase {
     @Column(name = "published_at")
     public Instant publishedAt;
 
-    public static OutboxEvent of(String type, Subscriber subscriber, String payload, Instant leaseUntil) {
+    /** W3C trace context of the work that wrote the record; {@code null} when tracing is off. */
+    public String traceparent;
+
+    public String tracestate;
+
+    public static OutboxEvent of(String type, Subscriber subscriber, String payload, Instant leaseUntil,
+            TraceContext trace) {
         OutboxEvent event = new OutboxEvent();
         event.id = UUID.randomUUID();
         event.type = type;
@@ -56,6 +62,8 @@ public class OutboxEvent extends PanacheEntityBase {
         event.payload = payload;
         event.createdAt = subscriber.createdAt;
         event.availableAt = leaseUntil;
+        event.traceparent = trace.traceparent();
+        event.tracestate = trace.tracestate();
         return event;
     }
 }

@@ -7,6 +7,8 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.cloudevents.CloudEvent;
+import io.cloudevents.core.builder.CloudEventBuilder;
+import io.cloudevents.core.extensions.DistributedTracingExtension;
 import io.cloudevents.http.vertx.VertxMessageFactory;
 import io.signup.contract.SubscriptionCreated;
 import io.signup.saveemail.OutboxEvent;
@@ -48,11 +50,28 @@ public class BrokerClient {
         }
         String url = config.url().get().toString();
         // The outbox id is the event id: a redelivery of the same signup carries the same id.
-        CloudEvent event = SubscriptionCreated.cloudEvent(record.id, record.createdAt,
-                record.payload.getBytes(StandardCharsets.UTF_8));
+        CloudEvent event = withTraceContext(SubscriptionCreated.cloudEvent(record.id, record.createdAt,
+                record.payload.getBytes(StandardCharsets.UTF_8)), record);
         return Uni.createFrom().deferred(() -> attempt(url, event))
                 .onFailure(BrokerClient::isRetryable).retry()
                 .withBackOff(config.backoff()).atMost(config.retries());
+    }
+
+    /**
+     * Adds the signup's trace context as the CloudEvents distributed-tracing extension. It travels as
+     * {@code ce-traceparent} with the event through the Broker, whatever the Broker does with the HTTP
+     * {@code traceparent} header of each hop.
+     */
+    private static CloudEvent withTraceContext(CloudEvent event, OutboxEvent record) {
+        if (record.traceparent == null) {
+            return event;
+        }
+        CloudEventBuilder builder = CloudEventBuilder.from(event)
+                .withExtension(DistributedTracingExtension.TRACEPARENT, record.traceparent);
+        if (record.tracestate != null) {
+            builder.withExtension(DistributedTracingExtension.TRACESTATE, record.tracestate);
+        }
+        return builder.build();
     }
 
     private Uni<Void> attempt(String url, CloudEvent event) {

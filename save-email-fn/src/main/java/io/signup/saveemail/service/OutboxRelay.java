@@ -13,6 +13,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.logging.Log;
 import io.signup.saveemail.OutboxEvent;
+import io.signup.saveemail.Subscriber;
+import io.signup.saveemail.TraceContext;
 import io.signup.saveemail.client.BrokerClient;
 import io.signup.saveemail.config.SaveEmailConfig;
 import io.smallrye.mutiny.Multi;
@@ -47,8 +49,16 @@ public class OutboxRelay {
         metrics.gauge("outbox.pending", pending);
     }
 
-    /** When a record written now may be taken over if its publisher has not marked it by then. */
-    public Instant leaseFrom(Instant now) {
+    /**
+     * A new record announcing a change to {@code subscriber}, leased to whoever writes it. It keeps the current trace
+     * context, so its event continues the trace of the request that caused it, even when republished later.
+     */
+    public OutboxEvent newRecord(String type, Subscriber subscriber, String payload) {
+        return OutboxEvent.of(type, subscriber, payload, leaseFrom(subscriber.createdAt), TraceContext.current());
+    }
+
+    /** When a record leased now may be taken over if its publisher has not marked it by then. */
+    private Instant leaseFrom(Instant now) {
         return now.plus(config.lease());
     }
 

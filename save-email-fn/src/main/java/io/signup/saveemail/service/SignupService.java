@@ -84,8 +84,8 @@ public class SignupService {
             }
             Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
             Subscriber subscriber = Subscriber.of(email, name, now);
-            OutboxEvent event = OutboxEvent.of(SubscriptionCreated.TYPE, subscriber,
-                    toJson(new SubscriptionCreated(subscriber.email, name, now)), relay.leaseFrom(now));
+            OutboxEvent event = relay.newRecord(SubscriptionCreated.TYPE, subscriber,
+                    toJson(new SubscriptionCreated(subscriber.email, name, now)));
             return subscriber.persist().chain(event::persist).replaceWith(event);
         });
     }

@@ -25,11 +25,14 @@ public class WelcomeMailService {
         static native MailTemplateInstance welcome(String name, String email);
     }
 
+    private final MailSender sender;
     private final DeliveryLog deliveries;
     private final SendEmailConfig config;
     private final MeterRegistry metrics;
 
-    public WelcomeMailService(DeliveryLog deliveries, SendEmailConfig config, MeterRegistry metrics) {
+    public WelcomeMailService(MailSender sender, DeliveryLog deliveries, SendEmailConfig config,
+            MeterRegistry metrics) {
+        this.sender = sender;
         this.deliveries = deliveries;
         this.config = config;
         this.metrics = metrics;
@@ -61,11 +64,9 @@ public class WelcomeMailService {
             return;
         }
         try {
-            Templates.welcome(name, recipient.toString())
+            sender.send(Templates.welcome(name, recipient.toString())
                     .to(recipient.toString())
-                    .subject(config.subject())
-                    .send()
-                    .await().atMost(config.sendTimeout());
+                    .subject(config.subject()), config.sendTimeout());
         } catch (RuntimeException e) {
             deliveries.failed(key);
             count("failed", "smtp_unavailable");

@@ -1,0 +1,110 @@
+package io.signup.sendemail;
+
+import static io.restassured.RestAssured.given;
+import static io.signup.sendemail.SendEmailFunctionTest.mailsTo;
+import static io.signup.sendemail.SendEmailFunctionTest.single;
+import static io.signup.sendemail.SendEmailFunctionTest.unique;
+import static io.signup.sendemail.support.Events.data;
+import static io.signup.sendemail.support.Events.untilAccepted;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.Test;
+
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.signup.contract.SubscriptionCreated;
+import io.signup.sendemail.support.SendEmailTestEnvironment;
+
+/**
+ * send-email-fn continues the trace its event carries ({@code ce-traceparent}, the CloudEvents distributed-tracing
+ * extension that save-email-fn sets), so the delivery and the SMTP send belong to the signup's trace.
+ */
+@QuarkusTest
+@WithTestResource(SendEmailTestEnvironment.class)
+class TracePropagationTest {
+
+    @Inject
+    InMemorySpanExporter spans;
+
+    @Test
+    void theDeliveryAndTheSmtpSendContinueTheEventsTrace() {
+        String traceId = hex(32);
+        String parentSpanId = hex(16);
+        String email = unique("tracy");
+
+        untilAccepted(() -> deliver(email, Map.of("ce-traceparent", traceparent(traceId, parentSpanId))));
+
+        SpanData delivery = await().atMost(Duration.ofSeconds(5))
+                .until(() -> spansOf(traceId, SpanKind.SERVER), found -> !found.isEmpty()).get(0);
+        assertEquals(parentSpanId, delivery.getParentSpanId(), "a child of the span that wrote the event");
+        SpanData smtp = await().atMost(Duration.ofSeconds(5))
+                .until(() -> spansOf(traceId, SpanKind.CLIENT), found -> !found.isEmpty()).get(0);
+        assertEquals("smtp send", smtp.getName());
+        single(mailsTo(email));
+    }
+
+    @Test
+    void theEventsTraceWinsOverTheLastHopsHeader() {
+        String eventTraceId = hex(32);
+        String hopTraceId = hex(32);
+        String email = unique("hop");
+
+        untilAccepted(() -> deliver(email, Map.of(
+                "ce-traceparent", traceparent(eventTraceId, hex(16)),
+                "traceparent", traceparent(hopTraceId, hex(16)))));
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> spansOf(eventTraceId, SpanKind.SERVER), f -> !f.isEmpty());
+        assertEquals(List.of(), spansOf(hopTraceId, SpanKind.SERVER), "the Broker's hop does not start the trace");
+    }
+
+    @Test
+    void withoutTheExtensionTheHttpHeaderIsContinued() {
+        String traceId = hex(32);
+
+        untilAccepted(() -> deliver(unique("plain"), Map.of("traceparent", traceparent(traceId, hex(16)))));
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> spansOf(traceId, SpanKind.SERVER), f -> !f.isEmpty());
+    }
+
+    private static io.restassured.response.ValidatableResponse deliver(String email, Map<String, String> tracing) {
+        return given()
+                .headers(tracing)
+                .header("ce-specversion", "1.0")
+                .header("ce-id", UUID.randomUUID().toString())
+                .header("ce-type", SubscriptionCreated.TYPE)
+                .header("ce-source", SubscriptionCreated.SOURCE)
+                .contentType(SubscriptionCreated.DATA_CONTENT_TYPE)
+                .body(data(email, null))
+                .post("/")
+                .then();
+    }
+
+    private List<SpanData> spansOf(String traceId, SpanKind kind) {
+        return spans.getFinishedSpanItems().stream()
+                .filter(span -> span.getTraceId().equals(traceId) && span.getKind() == kind)
+                .toList();
+    }
+
+    private static String traceparent(String traceId, String spanId) {
+        return "00-" + traceId + "-" + spanId + "-01";
+    }
+
+    private static String hex(int length) {
+        StringBuilder hex = new StringBuilder();
+        while (hex.length() < length) {
+            hex.append(UUID.randomUUID().toString().replace("-", ""));
+        }
+        return hex.substring(0, length);
+    }
+}
