@@ -37,6 +37,10 @@ run: ## Build, then run the whole system on this machine: page :8080, inbox :802
 stats: ## For a running make run stack: invocations, errors, p50/p99 and CPU seconds per function
 	java -cp local-stack/target/local-stack.jar io.signup.local.Stats
 
+.PHONY: bench
+bench: ## Measure start, memory, throughput and latency on this machine (after make build); BENCH_JAVA_HOME=<JDK 25> adds AOT
+	java -Dsignup.root=$(CURDIR) -jar bench/target/bench.jar
+
 .PHONY: build
 build: ## Package every function as a runnable JVM app (<function>/target/quarkus-app/quarkus-run.jar)
 	$(MVN) package -DskipTests

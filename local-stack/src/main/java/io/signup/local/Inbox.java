@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -69,6 +70,32 @@ public final class Inbox implements AutoCloseable {
     public synchronized void startSmtp() {
         smtp = new GreenMail(new ServerSetup(smtpPort, "localhost", ServerSetup.PROTOCOL_SMTP));
         smtp.start();
+    }
+
+    /**
+     * Waits until the running SMTP server holds at least {@code count} mails (it is woken by each delivery).
+     *
+     * @return false when the timeout passed first
+     */
+    public boolean awaitReceived(int count, Duration timeout) {
+        GreenMail server;
+        synchronized (this) {
+            server = smtp;
+        }
+        return server.waitForIncomingEmail(timeout.toMillis(), count);
+    }
+
+    /** The recipient of each mail the running SMTP server holds, without reading the bodies. */
+    public synchronized List<String> recipients() {
+        List<String> recipients = new ArrayList<>();
+        for (MimeMessage message : smtp.getReceivedMessages()) {
+            try {
+                recipients.add(message.getRecipients(Message.RecipientType.TO)[0].toString());
+            } catch (Exception e) {
+                throw new IllegalStateException("unreadable mail", e);
+            }
+        }
+        return recipients;
     }
 
     public synchronized List<Mail> mails() {

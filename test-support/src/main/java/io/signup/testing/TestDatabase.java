@@ -61,6 +61,10 @@ public final class TestDatabase {
         }
     }
 
+    public int port() {
+        return port;
+    }
+
     public String reactiveUrl() {
         return "postgresql://localhost:" + port + "/postgres";
     }

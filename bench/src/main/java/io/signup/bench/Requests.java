@@ -1,0 +1,62 @@
+package io.signup.bench;
+
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpRequest.BodyPublishers;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+
+import io.signup.contract.SubscriptionCreated;
+
+/** The real request each application serves; every signup and every event has its own address. */
+final class Requests {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+    private static final AtomicLong SEQUENCE = new AtomicLong();
+    private static final String RUN = UUID.randomUUID().toString().substring(0, 8);
+
+    private Requests() {
+    }
+
+    static String uniqueEmail(String prefix) {
+        return prefix + "-" + RUN + "-" + SEQUENCE.incrementAndGet() + "@example.com";
+    }
+
+    /** GET /hello of the empty REST application. */
+    static Function<URI, HttpRequest> hello() {
+        return base -> HttpRequest.newBuilder(base.resolve("/hello")).timeout(TIMEOUT).build();
+    }
+
+    /** The signup page, as a browser asks for it. */
+    static Function<URI, HttpRequest> page() {
+        return base -> HttpRequest.newBuilder(base.resolve("/")).header("Accept-Encoding", "gzip")
+                .timeout(TIMEOUT).build();
+    }
+
+    /** The form's POST /saveEmail with a new address. */
+    static Function<URI, HttpRequest> signup() {
+        return base -> signup(base, uniqueEmail("bench"));
+    }
+
+    static HttpRequest signup(URI base, String email) {
+        return HttpRequest.newBuilder(base.resolve("/saveEmail")).timeout(TIMEOUT)
+                .header("Content-Type", "application/json")
+                .POST(BodyPublishers.ofString("{\"email\":\"" + email + "\",\"name\":\"Bench\"}")).build();
+    }
+
+    /** A binary-mode event as the Trigger delivers it to send-email-fn, for a new address. */
+    static Function<URI, HttpRequest> event() {
+        return base -> HttpRequest.newBuilder(base.resolve("/")).timeout(TIMEOUT)
+                .header("ce-specversion", "1.0")
+                .header("ce-id", UUID.randomUUID().toString())
+                .header("ce-type", SubscriptionCreated.TYPE)
+                .header("ce-source", SubscriptionCreated.SOURCE)
+                .header("Content-Type", SubscriptionCreated.DATA_CONTENT_TYPE)
+                .POST(BodyPublishers.ofString("{\"email\":\"" + uniqueEmail("bench") + "\",\"name\":\"Bench\","
+                        + "\"subscribedAt\":\"" + Instant.now() + "\"}"))
+                .build();
+    }
+}
