@@ -8,6 +8,7 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
+import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
 import io.signup.contract.EmailAddress;
 import io.smallrye.mutiny.Uni;
@@ -16,6 +17,10 @@ import io.smallrye.mutiny.Uni;
 @Entity
 @Table(name = "subscriber")
 public class Subscriber extends PanacheEntityBase {
+
+    private static final String INSERT_IF_NEW = """
+            insert into subscriber (id, email, name, created_at) values (:id, :email, :name, :createdAt)
+            on conflict ((lower(email))) do nothing""";
 
     @Id
     public UUID id;
@@ -39,7 +44,19 @@ public class Subscriber extends PanacheEntityBase {
         return subscriber;
     }
 
-    public static Uni<Boolean> exists(EmailAddress email) {
-        return count("lower(email) = lower(?1)", email.toString()).map(count -> count > 0);
+    /**
+     * Inserts this subscriber unless the address is already there, in any case of its letters: one statement, no
+     * separate lookup, and two identical signups at the same moment cannot both insert (the unique index decides).
+     *
+     * @return whether it was inserted
+     */
+    public Uni<Boolean> insertIfNew() {
+        return Panache.getSession().chain(session -> session.createNativeQuery(INSERT_IF_NEW)
+                        .setParameter("id", id)
+                        .setParameter("email", email)
+                        .setParameter("name", name)
+                        .setParameter("createdAt", createdAt)
+                        .executeUpdate())
+                .map(inserted -> inserted == 1);
     }
 }

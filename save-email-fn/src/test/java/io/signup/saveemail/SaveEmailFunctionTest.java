@@ -9,9 +9,11 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.Test;
 
@@ -77,6 +79,22 @@ class SaveEmailFunctionTest {
                 local + "@example.com"));
         // The publish completes before the function answers, so a second event would already be here.
         assertEquals(1, eventsFor(local + "@example.com").size());
+    }
+
+    @Test
+    void theSameAddressSignedUpManyTimesAtOnceIsStoredAndAnnouncedOnce() {
+        String email = "cleo." + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
+
+        List<Integer> statuses = IntStream.range(0, 8).parallel()
+                .mapToObj(i -> given().contentType(ContentType.JSON).body(Map.of("email", email))
+                        .post("/saveEmail").statusCode())
+                .toList();
+
+        assertEquals(Collections.nCopies(8, 200), statuses);
+        assertEquals(1, DATABASE.count("select count(*) from subscriber where email = ?", email));
+        assertEquals(1, DATABASE.count("select count(*) from outbox_event o join subscriber s"
+                + " on s.id = o.subscriber_id where s.email = ?", email));
+        assertEquals(1, eventsFor(email).size());
     }
 
     @Test

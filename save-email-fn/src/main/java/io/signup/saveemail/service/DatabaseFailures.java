@@ -9,13 +9,7 @@ import io.vertx.sqlclient.DatabaseException;
 /** Reads a database failure through whatever Hibernate Reactive wrapped it in. */
 public final class DatabaseFailures {
 
-    private static final String UNIQUE_VIOLATION = "23505";
-
     private DatabaseFailures() {
-    }
-
-    public static boolean isUniqueViolation(Throwable failure) {
-        return sqlState(failure).equals(UNIQUE_VIOLATION);
     }
 
     /**

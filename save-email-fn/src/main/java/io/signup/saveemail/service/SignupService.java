@@ -64,8 +64,6 @@ public class SignupService {
             return Uni.createFrom().voidItem();
         }
         return Panache.withTransaction(() -> storeIfNew(email, name))
-                // Two identical signups at the same moment: the unique index lets one win; the other is a duplicate.
-                .onFailure(DatabaseFailures::isUniqueViolation).recoverWithNull()
                 .invoke(record -> count(record == null ? "duplicate" : "accepted", "none"))
                 .call(record -> record == null ? Uni.createFrom().voidItem() : relay.publish(record))
                 .replaceWithVoid();
@@ -76,17 +74,18 @@ public class SignupService {
         metrics.counter("signups", "outcome", outcome, "reason", reason).increment();
     }
 
+    /** The outbox record of a new subscriber, or null when the address was already there. */
     private Uni<OutboxEvent> storeIfNew(EmailAddress email, String name) {
-        return Subscriber.exists(email).chain(exists -> {
-            if (exists) {
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        Subscriber subscriber = Subscriber.of(email, name, now);
+        return subscriber.insertIfNew().chain(inserted -> {
+            if (!inserted) {
                 Log.debug("Duplicate signup ignored");
                 return Uni.createFrom().nullItem();
             }
-            Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
-            Subscriber subscriber = Subscriber.of(email, name, now);
             OutboxEvent event = relay.newRecord(SubscriptionCreated.TYPE, subscriber,
                     toJson(new SubscriptionCreated(subscriber.email, name, now)));
-            return subscriber.persist().chain(event::persist).replaceWith(event);
+            return event.persist().replaceWith(event);
         });
     }
 
