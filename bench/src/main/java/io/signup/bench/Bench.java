@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Function;
@@ -59,12 +60,18 @@ public final class Bench {
     private final Map<String, Object> results = new LinkedHashMap<>();
     private final Report report = new Report();
 
+    /** BENCH_ONLY=save,page runs only those sections (start, aot, save, e2e, page); unset runs all. */
+    private final Set<String> only = Optional.ofNullable(System.getenv("BENCH_ONLY")).filter(v -> !v.isBlank())
+            .map(v -> Set.of(v.split(","))).orElse(Set.of());
+
     private Bench(Path root) {
         this.root = root;
         this.out = root.resolve("target/bench");
     }
 
     public static void main(String[] args) throws Exception {
+        // The table is the output; the SMTP server's and Postgres's INFO lines would bury the progress lines.
+        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
         Path root = Path.of(System.getProperty("signup.root", ".")).toAbsolutePath().normalize();
         new Bench(root).run();
     }
@@ -90,11 +97,21 @@ public final class Bench {
             List<App> apps = apps(database, "http://localhost:" + sink.getAddress().getPort() + "/",
                     mail.getSmtp().getPort());
             migrate(apps.get(2), database);
-            coldStarts(apps);
-            aotStarts(apps);
-            saveEmailThroughput(apps.get(2), database);
-            endToEnd();
-            pageThroughput(apps.get(1));
+            if (selected("start")) {
+                coldStarts(apps);
+            }
+            if (selected("aot")) {
+                aotStarts(apps);
+            }
+            if (selected("save")) {
+                saveEmailThroughput(apps.get(2), database);
+            }
+            if (selected("e2e")) {
+                endToEnd();
+            }
+            if (selected("page")) {
+                pageThroughput(apps.get(1));
+            }
         } finally {
             mail.stop();
             sink.stop(0);
@@ -349,6 +366,10 @@ public final class Bench {
             results.put("endToEnd", row);
             report.endToEnd(row);
         }
+    }
+
+    private boolean selected(String section) {
+        return only.isEmpty() || only.contains(section);
     }
 
     private Launch launch(App app, Path javaBinary, List<String> jvmArgs) {

@@ -39,10 +39,10 @@ final class Report {
     void aot(String jdk, List<Map<String, Object>> rows) {
         section("1b. Cold start with a JDK AOT cache (trained on 1,000 real requests), same JDK without it");
         line("JVM: %s", jdk);
-        line("%-16s %22s %22s %8s %18s %8s", "app", "start ms", "with AOT cache", "ratio", "RSS MiB with AOT",
+        line("%-16s %22s %22s %8s %20s %10s", "app", "start ms", "with AOT cache", "ratio", "RSS MiB with AOT",
                 "cache MiB");
         for (Map<String, Object> row : rows) {
-            line("%-16s %22s %22s %7.2fx %18s %8.1f", row.get("app"), fig(row, "startMillis", 0),
+            line("%-16s %22s %22s %7.2fx %20s %10.1f", row.get("app"), fig(row, "startMillis", 0),
                     fig(row, "startMillisWithAotCache", 0), (double) row.get("aotVsPlain"),
                     fig(row, "rssMibWithAotCache", 1), (double) row.get("aotCacheMib"));
         }
