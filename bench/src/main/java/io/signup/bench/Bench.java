@@ -269,30 +269,15 @@ public final class Bench {
             Load load = new Load(launch.url(), save.request(), save.okStatus());
             load.forDuration(8, loadTime); // warm-up: JIT, pools
             for (int concurrency : CONCURRENCY) {
-                List<Double> rps = new ArrayList<>();
-                List<Double> p50 = new ArrayList<>();
-                List<Double> p99 = new ArrayList<>();
-                long failed = 0;
-                for (int run = 0; run < loadRuns; run++) {
-                    Load.Result result = load.forDuration(concurrency, loadTime);
-                    rps.add(result.perSecond());
-                    p50.add(result.percentileMillis(50));
-                    p99.add(result.percentileMillis(99));
-                    failed += result.failed();
-                }
-                Map<String, Object> row = new LinkedHashMap<>();
-                row.put("concurrency", concurrency);
-                row.put("signupsPerSecond", Figure.of(rps));
-                row.put("p50Millis", Figure.of(p50));
-                row.put("p99Millis", Figure.of(p99));
-                row.put("failed", failed);
+                Map<String, Object> row = measure(load, concurrency, "signupsPerSecond");
                 if (pgbench.isPresent()) {
                     List<Double> tps = new ArrayList<>();
                     for (int run = 0; run < loadRuns; run++) {
                         tps.add(pgbench.get().transactionsPerSecond(concurrency, (int) loadTime.toSeconds()));
                     }
                     row.put("pgbenchInsertsPerSecond", Figure.of(tps));
-                    row.put("functionVsCeiling", Figure.of(rps).median() / Figure.of(tps).median());
+                    row.put("functionVsCeiling",
+                            ((Figure) row.get("signupsPerSecond")).median() / Figure.of(tps).median());
                 }
                 progress("save-email-fn c=%d: %s", concurrency, row);
                 rows.add(row);
@@ -309,23 +294,32 @@ public final class Bench {
             launch.millisToFirstSuccess(render.request());
             Load load = new Load(launch.url(), render.request(), render.okStatus());
             load.forDuration(PAGE_CONCURRENCY, Duration.ofSeconds(3)); // warm-up
-            List<Double> rps = new ArrayList<>();
-            List<Double> p50 = new ArrayList<>();
-            List<Double> p99 = new ArrayList<>();
-            for (int run = 0; run < loadRuns; run++) {
-                Load.Result result = load.forDuration(PAGE_CONCURRENCY, loadTime);
-                rps.add(result.perSecond());
-                p50.add(result.percentileMillis(50));
-                p99.add(result.percentileMillis(99));
-            }
-            Map<String, Object> row = new LinkedHashMap<>();
-            row.put("concurrency", PAGE_CONCURRENCY);
-            row.put("requestsPerSecond", Figure.of(rps));
-            row.put("p50Millis", Figure.of(p50));
-            row.put("p99Millis", Figure.of(p99));
+            Map<String, Object> row = measure(load, PAGE_CONCURRENCY, "requestsPerSecond");
             results.put("renderHtml", row);
             report.page(row);
         }
+    }
+
+    /** {@code loadRuns} closed-loop runs at {@code concurrency}: rate, p50 and p99, each over the runs. */
+    private Map<String, Object> measure(Load load, int concurrency, String rateName) {
+        List<Double> rate = new ArrayList<>();
+        List<Double> p50 = new ArrayList<>();
+        List<Double> p99 = new ArrayList<>();
+        long failed = 0;
+        for (int run = 0; run < loadRuns; run++) {
+            Load.Result result = load.forDuration(concurrency, loadTime);
+            rate.add(result.perSecond());
+            p50.add(result.percentileMillis(50));
+            p99.add(result.percentileMillis(99));
+            failed += result.failed();
+        }
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("concurrency", concurrency);
+        row.put(rateName, Figure.of(rate));
+        row.put("p50Millis", Figure.of(p50));
+        row.put("p99Millis", Figure.of(p99));
+        row.put("failed", failed);
+        return row;
     }
 
     /** 3: the make run stack, signups at a steady rate, each until its mail is accepted. */
