@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 
 import org.HdrHistogram.Histogram;
@@ -49,20 +50,17 @@ final class Load {
     /** Runs for {@code duration}. */
     Result forDuration(int concurrency, Duration duration) {
         long deadline = System.nanoTime() + duration.toNanos();
-        return run(concurrency, remaining -> System.nanoTime() < deadline, new AtomicLong());
+        return run(concurrency, () -> System.nanoTime() < deadline);
     }
 
     /** Runs until {@code total} requests were sent. */
     Result forRequests(int concurrency, long total) {
         AtomicLong sent = new AtomicLong();
-        return run(concurrency, counter -> counter.incrementAndGet() <= total, sent);
+        return run(concurrency, () -> sent.incrementAndGet() <= total);
     }
 
-    private interface Continue {
-        boolean next(AtomicLong counter);
-    }
-
-    private Result run(int concurrency, Continue more, AtomicLong counter) {
+    /** Each client sends while {@code more} says so. */
+    private Result run(int concurrency, BooleanSupplier more) {
         List<Histogram> histograms = new ArrayList<>();
         AtomicLong served = new AtomicLong();
         AtomicLong failed = new AtomicLong();
@@ -72,7 +70,7 @@ final class Load {
             Histogram histogram = new Histogram(MAX_LATENCY_MICROS, 3);
             histograms.add(histogram);
             Thread client = new Thread(() -> {
-                while (more.next(counter)) {
+                while (more.getAsBoolean()) {
                     long sentAt = System.nanoTime();
                     try {
                         int status = this.client.send(request.apply(target), BodyHandlers.discarding()).statusCode();
