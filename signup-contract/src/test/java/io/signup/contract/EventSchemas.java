@@ -3,7 +3,9 @@ package io.signup.contract;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.networknt.schema.JsonSchema;
@@ -13,30 +15,36 @@ import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
 
 /**
- * Validates event data against the contract's JSON Schema. Shared with both functions' tests through this module's
- * test-jar, so producer and consumer are checked against the same file.
+ * Validates event data against the contract's JSON Schemas. Shared with both functions' tests through this module's
+ * test-jar, so producer and consumer are checked against the same files.
  */
-public final class SubscriptionCreatedSchema {
+public final class EventSchemas {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
-    private static final JsonSchema SCHEMA = load();
+    private static final Map<SignupEvent, JsonSchema> SCHEMAS = new EnumMap<>(SignupEvent.class);
 
-    private SubscriptionCreatedSchema() {
+    static {
+        for (SignupEvent event : SignupEvent.values()) {
+            SCHEMAS.put(event, load(event.schemaResource()));
+        }
     }
 
-    /** The schema violations of {@code json}; empty when it is valid event data. */
-    public static List<String> violations(String json) {
+    private EventSchemas() {
+    }
+
+    /** The schema violations of {@code json} as data of {@code event}; empty when it is valid. */
+    public static List<String> violations(SignupEvent event, String json) {
         try {
-            return SCHEMA.validate(MAPPER.readTree(json)).stream().map(ValidationMessage::getMessage).toList();
+            return SCHEMAS.get(event).validate(MAPPER.readTree(json)).stream().map(ValidationMessage::getMessage).toList();
         } catch (IOException e) {
             return List.of("not JSON: " + e.getMessage());
         }
     }
 
-    private static JsonSchema load() {
-        try (InputStream in = SubscriptionCreated.class.getResourceAsStream(SubscriptionCreated.SCHEMA_RESOURCE)) {
+    private static JsonSchema load(String resource) {
+        try (InputStream in = SignupEvent.class.getResourceAsStream(resource)) {
             if (in == null) {
-                throw new IllegalStateException("schema not on the classpath: " + SubscriptionCreated.SCHEMA_RESOURCE);
+                throw new IllegalStateException("schema not on the classpath: " + resource);
             }
             // Formats (date-time) are assertions here, not annotations: a bad timestamp must fail the contract.
             SchemaValidatorsConfig config = SchemaValidatorsConfig.builder().formatAssertionsEnabled(true).build();
