@@ -94,7 +94,8 @@ public class FunctionHttpGuard {
         }
     }
 
-    private static void answer(RoutingContext context, HttpAnswer answer) {
+    /** Ends the request with {@code answer} as a short JSON error (Retry-After when it says so). */
+    public static void answer(RoutingContext context, HttpAnswer answer) {
         if (context.response().headWritten()) {
             context.response().close();
             return;

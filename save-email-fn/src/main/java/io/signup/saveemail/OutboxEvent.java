@@ -23,6 +23,7 @@ public class OutboxEvent extends PanacheEntityBase {
     @Id
     public UUID id;
 
+    /** The CloudEvent type, one of {@link io.signup.contract.SignupEvent}. */
     @Column(nullable = false)
     public String type;
 
@@ -33,6 +34,7 @@ public class OutboxEvent extends PanacheEntityBase {
     @Column(nullable = false)
     public String payload;
 
+    /** The CloudEvent time. */
     @Column(name = "created_at", nullable = false)
     public Instant createdAt;
 
@@ -53,14 +55,14 @@ public class OutboxEvent extends PanacheEntityBase {
 
     public String tracestate;
 
-    public static OutboxEvent of(String type, Subscriber subscriber, String payload, Instant leaseUntil,
+    public static OutboxEvent of(String type, UUID subscriberId, String payload, Instant time, Instant leaseUntil,
             TraceContext trace) {
         OutboxEvent event = new OutboxEvent();
         event.id = UUID.randomUUID();
         event.type = type;
-        event.subscriberId = subscriber.id;
+        event.subscriberId = subscriberId;
         event.payload = payload;
-        event.createdAt = subscriber.createdAt;
+        event.createdAt = time;
         event.availableAt = leaseUntil;
         event.traceparent = trace.traceparent();
         event.tracestate = trace.tracestate();

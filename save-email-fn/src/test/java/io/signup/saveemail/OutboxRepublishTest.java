@@ -1,7 +1,7 @@
 package io.signup.saveemail;
 
 import static io.restassured.RestAssured.given;
-import static io.signup.saveemail.SaveEmailFunctionTest.eventsFor;
+import static io.signup.saveemail.support.BrokerEvents.eventsFor;
 import static io.signup.saveemail.support.SaveEmailTestEnvironment.DATABASE;
 import static io.signup.saveemail.support.SaveEmailTestEnvironment.SINK;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
-import io.signup.contract.SubscriptionCreated;
+import io.signup.contract.SignupEvent;
 import io.signup.saveemail.function.SaveEmailFunctions;
 import io.signup.saveemail.support.SaveEmailTestEnvironment;
 
@@ -115,8 +115,8 @@ class OutboxRepublishTest {
         DATABASE.execute("insert into subscriber (id, email, created_at) values (?, ?, ?)", subscriberId, email, now);
         DATABASE.execute("""
                 insert into outbox_event (id, type, subscriber_id, payload, created_at, available_at)
-                values (?, ?, ?, ?, ?, ?)""", eventId, SubscriptionCreated.TYPE, subscriberId,
-                "{\"email\":\"" + email + "\",\"name\":null,\"subscribedAt\":\"" + now.toInstant() + "\"}",
+                values (?, ?, ?, ?, ?, ?)""", eventId, SignupEvent.UNSUBSCRIBED.type(), subscriberId,
+                "{\"email\":\"" + email + "\",\"unsubscribedAt\":\"" + now.toInstant() + "\"}",
                 now, Timestamp.from(availableAt));
         return eventId;
     }

@@ -1,14 +1,20 @@
 package io.signup.saveemail;
 
 import static io.restassured.RestAssured.given;
+import static io.signup.saveemail.support.BrokerEvents.data;
+import static io.signup.saveemail.support.BrokerEvents.eventsFor;
+import static io.signup.saveemail.support.BrokerEvents.single;
+import static io.signup.saveemail.support.BrokerEvents.uniqueEmail;
 import static io.signup.saveemail.support.SaveEmailTestEnvironment.DATABASE;
-import static io.signup.saveemail.support.SaveEmailTestEnvironment.SINK;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
+import java.time.OffsetDateTime;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -17,55 +23,83 @@ import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.Test;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
-import io.signup.contract.SubscriptionCreated;
-import io.signup.contract.SubscriptionCreatedSchema;
-import io.signup.testing.RecordingSink.Received;
+import io.signup.contract.EventSchemas;
+import io.signup.contract.LinkToken;
+import io.signup.contract.SignupEvent;
 import io.signup.saveemail.support.SaveEmailTestEnvironment;
+import io.signup.testing.RecordingSink.Received;
 
+/** A signup stores a pending subscription with its consent record and asks for one confirmation mail. */
 @QuarkusTest
 @WithTestResource(SaveEmailTestEnvironment.class)
 class SaveEmailFunctionTest {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     @Test
-    void newSignupIsStoredAndAnnouncedOnceAsACloudEvent() throws Exception {
+    void newSignupIsPendingWithAConsentRecordAndAnnouncedOnceAsAConfirmationRequest() {
         String local = "Ann." + UUID.randomUUID().toString().substring(0, 8);
 
-        given().contentType(ContentType.JSON)
-                .body(Map.of("email", "  " + local + "@Example.COM ", "name", "Ann Lee"))
+        given().contentType(ContentType.JSON).header("User-Agent", "TestBrowser/1.0")
+                .header("X-Forwarded-For", "203.0.113.9")
+                .body(Map.of("email", "  " + local + "@Example.COM ", "name", "Ann Lee", "consentVersion", "page-v7"))
                 .post("/saveEmail")
                 .then().statusCode(200).contentType(ContentType.JSON).body("status", equalTo("accepted"));
 
         String email = local + "@example.com";
         List<Map<String, Object>> rows = DATABASE.query("select * from subscriber where email = ?", email);
-        assertEquals(1, rows.size(), "one subscriber row with the normalized address");
-        assertEquals("Ann Lee", rows.get(0).get("name"));
+        assertEquals(1, rows.size(), "one subscriber row with the canonical address");
+        Map<String, Object> subscriber = rows.get(0);
+        assertEquals("Ann Lee", subscriber.get("name"));
+        assertEquals("PENDING", subscriber.get("status"));
+        Map<String, Object> consent = DATABASE.query("select * from consent_record where subscriber_id = ?",
+                subscriber.get("id")).get(0);
+        assertEquals("SIGNUP", consent.get("action"));
+        assertEquals("page-v7", consent.get("consent_version"));
+        assertEquals("203.0.113.9", consent.get("client_address"), "forwarded by a trusted proxy (loopback)");
+        assertEquals("TestBrowser/1.0", consent.get("user_agent"));
+        assertNotNull(consent.get("recorded_at"));
         Map<String, Object> outbox = DATABASE.query(
-                "select * from outbox_event where subscriber_id = ?", rows.get(0).get("id")).get(0);
+                "select * from outbox_event where subscriber_id = ?", subscriber.get("id")).get(0);
         assertNotNull(outbox.get("published_at"), "the outbox record is marked published");
 
-        List<Received> events = eventsFor(email);
-        assertEquals(1, events.size(), "exactly one event at the Broker");
-        Received event = events.get(0);
+        assertEquals(1, eventsFor(email).size(), "exactly one event at the Broker");
+        Received event = single(email, SignupEvent.REQUESTED);
         assertEquals("1.0", event.header("ce-specversion"));
-        assertEquals(SubscriptionCreated.TYPE, event.header("ce-type"));
-        assertEquals(SubscriptionCreated.SOURCE, event.header("ce-source"));
+        assertEquals(SignupEvent.SOURCE, event.header("ce-source"));
+        assertEquals(SignupEvent.REQUESTED.dataSchema().toString(), event.header("ce-dataschema"));
         assertEquals(outbox.get("id").toString(), event.header("ce-id"), "the event id is the outbox id");
         assertNotNull(event.header("ce-time"));
-        assertTrue(event.header("content-type").startsWith(SubscriptionCreated.DATA_CONTENT_TYPE));
-        assertEquals(List.of(), SubscriptionCreatedSchema.violations(event.body()));
-        assertEquals("Ann Lee", JSON.readTree(event.body()).get("name").asText());
+        assertTrue(event.header("content-type").startsWith(SignupEvent.DATA_CONTENT_TYPE));
+        assertEquals(List.of(), EventSchemas.violations(SignupEvent.REQUESTED, event.body()));
+        assertEquals("Ann Lee", data(event).get("name").asText());
+
+        String token = data(event).get("confirmToken").asText();
+        assertEquals(LinkToken.hash(token), subscriber.get("confirm_token_hash"), "only the hash is stored");
+        assertFalse(DATABASE.query("select * from subscriber where id = ?", subscriber.get("id")).toString()
+                .contains(token), "the token itself is nowhere in the subscriber row");
+        Duration ttl = Duration.between(OffsetDateTime.parse(data(event).get("requestedAt").asText()),
+                OffsetDateTime.parse(data(event).get("expiresAt").asText()));
+        assertEquals(Duration.ofDays(7), ttl, "default link lifetime");
     }
 
     @Test
-    void repeatedAddressInAnotherCaseOrSpacingStoresAndAnnouncesNothingNew() {
+    void aDomainIsStoredAndAnnouncedInItsAsciiForm() {
+        String local = "idn." + UUID.randomUUID().toString().substring(0, 8);
+        given().contentType(ContentType.JSON).body(Map.of("email", local + "@bücher.example"))
+                .post("/saveEmail").then().statusCode(200);
+        given().contentType(ContentType.JSON).body(Map.of("email", local + "@xn--bcher-kva.example"))
+                .post("/saveEmail").then().statusCode(200);
+
+        String canonical = local + "@xn--bcher-kva.example";
+        assertEquals(1, DATABASE.count("select count(*) from subscriber where email = ?", canonical),
+                "one subscriber for both spellings");
+        assertEquals(canonical, data(single(canonical, SignupEvent.REQUESTED)).get("email").asText());
+    }
+
+    @Test
+    void aPendingAddressSignedUpAgainGetsNoSecondMailWithinTheResendWindow() {
         String local = "bob." + UUID.randomUUID().toString().substring(0, 8);
         String first = given().contentType(ContentType.JSON).body(Map.of("email", local + "@example.com"))
                 .post("/saveEmail").then().statusCode(200).extract().asString();
@@ -74,7 +108,7 @@ class SaveEmailFunctionTest {
                 .body(Map.of("email", "\t" + local.toUpperCase() + "@EXAMPLE.com  "))
                 .post("/saveEmail").then().statusCode(200).extract().asString();
 
-        assertEquals(first, second, "a duplicate looks exactly like a new signup");
+        assertEquals(first, second, "a repeat looks exactly like a new signup");
         assertEquals(1, DATABASE.count("select count(*) from subscriber where lower(email) = lower(?)",
                 local + "@example.com"));
         // The publish completes before the function answers, so a second event would already be here.
@@ -82,8 +116,42 @@ class SaveEmailFunctionTest {
     }
 
     @Test
+    void afterTheResendWindowASignupSendsANewConfirmationWhoseTokenReplacesTheOld() {
+        String email = uniqueEmail("rex");
+        signUp(email);
+        String firstToken = data(single(email, SignupEvent.REQUESTED)).get("confirmToken").asText();
+        DATABASE.execute("update subscriber set confirmation_sent_at = confirmation_sent_at - interval '25 hours'"
+                + " where email = ?", email);
+
+        signUp(email);
+        signUp(email);
+
+        List<Received> requests = eventsFor(email, SignupEvent.REQUESTED);
+        assertEquals(2, requests.size(), "one more confirmation, not two: the window starts again");
+        String secondToken = data(requests.get(1)).get("confirmToken").asText();
+        assertNotEquals(firstToken, secondToken);
+        assertEquals(LinkToken.hash(secondToken),
+                DATABASE.query("select confirm_token_hash from subscriber where email = ?", email).get(0)
+                        .get("confirm_token_hash"));
+        assertEquals(2, DATABASE.count("select count(*) from consent_record c join subscriber s"
+                + " on s.id = c.subscriber_id where s.email = ? and c.action = 'SIGNUP'", email));
+    }
+
+    @Test
+    void aConfirmedAddressSignedUpAgainGetsNoMail() {
+        String email = uniqueEmail("conf");
+        signUp(email);
+        DATABASE.execute("update subscriber set status = 'CONFIRMED', confirmation_sent_at = now() - interval '30 days'"
+                + " where email = ?", email);
+
+        signUp(email);
+
+        assertEquals(1, eventsFor(email).size(), "only the first confirmation request");
+    }
+
+    @Test
     void theSameAddressSignedUpManyTimesAtOnceIsStoredAndAnnouncedOnce() {
-        String email = "cleo." + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
+        String email = uniqueEmail("cleo");
 
         List<Integer> statuses = IntStream.range(0, 8).parallel()
                 .mapToObj(i -> given().contentType(ContentType.JSON).body(Map.of("email", email))
@@ -99,19 +167,19 @@ class SaveEmailFunctionTest {
 
     @Test
     void aFilledHoneypotLooksAcceptedButStoresAndAnnouncesNothing() {
-        String email = "bot." + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
+        String email = uniqueEmail("bot");
         given().contentType(ContentType.JSON)
                 .body(Map.of("email", email, "website", "https://spam.example"))
                 .post("/saveEmail")
                 .then().statusCode(200).body("status", equalTo("accepted"));
 
         assertEquals(0, DATABASE.count("select count(*) from subscriber where email = ?", email));
-        assertNoEventFor(email);
+        assertTrue(eventsFor(email).isEmpty());
     }
 
     @Test
     void signupIsAlsoAcceptedAsABinaryCloudEvent() {
-        String email = "carol." + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
+        String email = uniqueEmail("carol");
         given().header("ce-specversion", "1.0").header("ce-id", UUID.randomUUID().toString())
                 .header("ce-type", "saveEmail").header("ce-source", "urn:test")
                 .contentType(ContentType.JSON).body(Map.of("email", email))
@@ -124,15 +192,17 @@ class SaveEmailFunctionTest {
 
     @Test
     void anAllowedOriginMayCallFromABrowserAndNoOtherMay() {
-        given().header("Origin", "http://localhost:8080").header("Access-Control-Request-Method", "POST")
-                .header("Access-Control-Request-Headers", "content-type")
-                .options("/saveEmail")
-                .then().statusCode(200).header("Access-Control-Allow-Origin", "http://localhost:8080");
+        for (String origin : List.of("http://localhost:8080", "http://127.0.0.1:8080")) {
+            given().header("Origin", origin).header("Access-Control-Request-Method", "POST")
+                    .header("Access-Control-Request-Headers", "content-type")
+                    .options("/saveEmail")
+                    .then().statusCode(200).header("Access-Control-Allow-Origin", origin);
+        }
 
         given().header("Origin", "https://evil.example").header("Access-Control-Request-Method", "POST")
                 .options("/saveEmail")
                 .then().header("Access-Control-Allow-Origin", (String) null);
-        String email = "eve." + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
+        String email = uniqueEmail("eve");
         given().header("Origin", "https://evil.example").contentType(ContentType.JSON)
                 .body(Map.of("email", email))
                 .post("/saveEmail")
@@ -140,20 +210,7 @@ class SaveEmailFunctionTest {
         assertEquals(0, DATABASE.count("select count(*) from subscriber where email = ?", email));
     }
 
-    static List<Received> eventsFor(String email) {
-        return SINK.received().stream().filter(event -> email.equals(dataEmail(event))).toList();
-    }
-
-    private static String dataEmail(Received event) {
-        try {
-            JsonNode email = JSON.readTree(event.body()).get("email");
-            return email == null ? null : email.asText();
-        } catch (Exception e) {
-            return null;
-        }
-    }
-
-    static void assertNoEventFor(String email) {
-        assertNull(eventsFor(email).stream().findAny().orElse(null), "no event for " + email);
+    private static void signUp(String email) {
+        given().contentType(ContentType.JSON).body(Map.of("email", email)).post("/saveEmail").then().statusCode(200);
     }
 }

@@ -1,7 +1,7 @@
 package io.signup.saveemail;
 
 import static io.restassured.RestAssured.given;
-import static io.signup.saveemail.SaveEmailFunctionTest.eventsFor;
+import static io.signup.saveemail.support.BrokerEvents.eventsFor;
 import static io.signup.saveemail.support.SaveEmailTestEnvironment.SINK;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,7 +1,7 @@
 package io.signup.contract;
 
 /**
- * Signup data that breaks the contract's rules ({@link EmailAddress}, {@link SubscriptionCreated#normalizeName}). The
+ * Signup data that breaks the contract's rules ({@link EmailAddress}, {@link PersonName}). The
  * message is short and safe to show to the person who typed the data: it never echoes the input. The reason is one
  * of a fixed set, for metrics and logs.
  */
@@ -9,7 +9,7 @@ public final class InvalidSignupException extends IllegalArgumentException {
 
     /** Why the data was refused; few values, so it can tag a metric. */
     public enum Reason {
-        EMAIL_MISSING, EMAIL_TOO_LONG, EMAIL_INVALID, NAME_INVALID;
+        EMAIL_MISSING, EMAIL_TOO_LONG, EMAIL_INVALID, NAME_INVALID, FORM_INVALID;
 
         public String tag() {
             return name().toLowerCase(java.util.Locale.ROOT);

@@ -10,7 +10,7 @@ import io.cloudevents.CloudEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;
 import io.cloudevents.core.extensions.DistributedTracingExtension;
 import io.cloudevents.http.vertx.VertxMessageFactory;
-import io.signup.contract.SubscriptionCreated;
+import io.signup.contract.SignupEvent;
 import io.signup.saveemail.OutboxEvent;
 import io.signup.saveemail.config.SaveEmailConfig;
 import io.smallrye.mutiny.Uni;
@@ -49,8 +49,12 @@ public class BrokerClient {
             return Uni.createFrom().failure(new BrokerException("no sink configured (K_SINK is not set)", 0));
         }
         String url = config.url().get().toString();
-        // The outbox id is the event id: a redelivery of the same signup carries the same id.
-        CloudEvent event = withTraceContext(SubscriptionCreated.cloudEvent(record.id, record.createdAt,
+        SignupEvent type = SignupEvent.ofType(record.type).orElse(null);
+        if (type == null) {
+            return Uni.createFrom().failure(new BrokerException("not an event type of ours: " + record.type, 0));
+        }
+        // The outbox id is the event id: a redelivery of the same event carries the same id.
+        CloudEvent event = withTraceContext(type.cloudEvent(record.id, record.createdAt,
                 record.payload.getBytes(StandardCharsets.UTF_8)), record);
         return Uni.createFrom().deferred(() -> attempt(url, event))
                 .onFailure(BrokerClient::isRetryable).retry()

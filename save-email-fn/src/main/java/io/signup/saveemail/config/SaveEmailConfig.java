@@ -2,6 +2,7 @@ package io.signup.saveemail.config;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
@@ -16,6 +17,20 @@ public interface SaveEmailConfig {
     Outbox outbox();
 
     Database database();
+
+    Consent consent();
+
+    Limits limits();
+
+    Client client();
+
+    /**
+     * The public URL of render-html-fn (env SIGNUP_PAGE_URL): form posts are answered with a redirect to its result
+     * pages, and a GET of an unsubscribe link is sent on to its unsubscribe page. A form posted from another page
+     * origin allowed by CORS is sent back to that origin.
+     */
+    @WithDefault("http://localhost:8080")
+    URI pageUrl();
 
     interface Broker {
         /**
@@ -49,6 +64,46 @@ public interface SaveEmailConfig {
         /** Records claimed by one republish call; what is left waits for the next one. */
         @WithDefault("100")
         int batchSize();
+    }
+
+    interface Consent {
+        /** How long a confirmation link works. */
+        @WithDefault("P7D")
+        Duration tokenTtl();
+
+        /** A pending address that signs up again gets a new confirmation mail at most once per this window. */
+        @WithDefault("24h")
+        Duration resendWindow();
+    }
+
+    /**
+     * Abuse limits, counted in Postgres so that they hold across replicas and scale-to-zero. Each is a number of
+     * signups per fixed window; beyond it the answer is 429 with Retry-After (the rest of the window).
+     */
+    interface Limits {
+        /** Signups one client address may send per {@link #clientWindow()}. */
+        @WithDefault("20")
+        int clientMax();
+
+        @WithDefault("10m")
+        Duration clientWindow();
+
+        /** Signups for one mailbox (case and +tags ignored) per {@link #mailboxWindow()}. */
+        @WithDefault("5")
+        int mailboxMax();
+
+        @WithDefault("24h")
+        Duration mailboxWindow();
+    }
+
+    interface Client {
+        /**
+         * Proxies whose X-Forwarded-For is believed (CIDR blocks): on Knative the request reaches the function from
+         * its queue-proxy on loopback, through the ingress and activator on pod addresses. The client address is the
+         * rightmost one in the chain that is not such a proxy.
+         */
+        @WithDefault("127.0.0.0/8,::1/128,10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,fc00::/7")
+        List<String> trustedProxies();
     }
 
     interface Database {

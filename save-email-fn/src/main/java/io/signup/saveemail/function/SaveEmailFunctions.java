@@ -1,13 +1,17 @@
 package io.signup.saveemail.function;
 
+import java.time.Instant;
 import java.util.function.Supplier;
 
 import io.quarkus.funqy.Funq;
 import io.quarkus.funqy.knative.events.CloudEventMapping;
 import io.quarkus.logging.Log;
 import io.quarkus.vertx.VertxContextSupport;
+import io.quarkus.vertx.http.runtime.CurrentVertxRequest;
 import io.signup.saveemail.service.OutboxRelay;
+import io.signup.saveemail.service.RateLimiter;
 import io.signup.saveemail.service.SignupService;
+import io.signup.saveemail.web.Requesters;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -23,24 +27,31 @@ public class SaveEmailFunctions {
 
     private final SignupService signups;
     private final OutboxRelay outbox;
+    private final RateLimiter limiter;
+    private final Requesters requesters;
+    private final CurrentVertxRequest request;
 
-    public SaveEmailFunctions(SignupService signups, OutboxRelay outbox) {
+    public SaveEmailFunctions(SignupService signups, OutboxRelay outbox, RateLimiter limiter, Requesters requesters,
+            CurrentVertxRequest request) {
         this.signups = signups;
         this.outbox = outbox;
+        this.limiter = limiter;
+        this.requesters = requesters;
+        this.request = request;
     }
 
-    /** {@code POST /saveEmail} from the signup page, or a CloudEvent of type {@code saveEmail}. */
+    /** {@code POST /saveEmail} from the signup page's script, or a CloudEvent of type {@code saveEmail}. */
     @Funq
-    public SignupReceipt saveEmail(SignupRequest request) {
-        awaitOnVertxContext(() -> request == null
-                ? signups.subscribe(null, null, null)
-                : signups.subscribe(request.email(), request.name(), request.website()));
+    public SignupReceipt saveEmail(SignupRequest form) {
+        SignupRequest input = form == null ? SignupRequest.EMPTY : form;
+        awaitOnVertxContext(() -> signups.subscribe(input.email(), input.name(), input.website(),
+                requesters.of(request.getCurrent(), input.consentVersion())));
         return SignupReceipt.ACCEPTED;
     }
 
     /**
-     * Publishes the outbox records whose publish failed or whose publisher died. Returns nothing, so a caller
-     * behind a Broker gets no reply event.
+     * Publishes the outbox records whose publish failed or whose publisher died, and forgets old abuse-limit windows.
+     * Returns nothing, so a caller behind a Broker gets no reply event.
      */
     @Funq
     @CloudEventMapping(trigger = PING_EVENT_TYPE)
@@ -49,9 +60,10 @@ public class SaveEmailFunctions {
         if (published > 0) {
             Log.infof("Republished %d pending event(s)", published);
         }
+        awaitOnVertxContext(() -> limiter.prune(Instant.now()));
     }
 
-    private static <T> T awaitOnVertxContext(Supplier<Uni<T>> work) {
+    static <T> T awaitOnVertxContext(Supplier<Uni<T>> work) {
         try {
             return VertxContextSupport.subscribeAndAwait(work);
         } catch (RuntimeException | Error e) {

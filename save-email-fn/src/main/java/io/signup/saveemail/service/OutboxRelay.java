@@ -9,9 +9,17 @@ import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.logging.Log;
+import io.quarkus.runtime.annotations.RegisterForReflection;
+import io.signup.contract.SignupEvent;
+import io.signup.contract.SubscriptionConfirmed;
+import io.signup.contract.SubscriptionRequested;
+import io.signup.contract.SubscriptionUnsubscribed;
 import io.signup.saveemail.OutboxEvent;
 import io.signup.saveemail.Subscriber;
 import io.signup.saveemail.TraceContext;
@@ -23,11 +31,14 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
- * Moves outbox records to the Broker. A record is marked published only after the Broker accepted it, so an event is
+ * Writes outbox records and moves them to the Broker. A record is marked published only after the Broker accepted it, so an event is
  * delivered at least once; the lease on each record keeps two publishers from sending it at the same time, so in the
  * normal path it is sent exactly once.
  */
 @ApplicationScoped
+// The event data is serialized with Jackson outside Funqy's view: registered for reflection in the native image.
+@RegisterForReflection(targets = { SubscriptionRequested.class, SubscriptionConfirmed.class,
+        SubscriptionUnsubscribed.class })
 public class OutboxRelay {
 
     private static final int LAST_ERROR_MAX_LENGTH = 500;
@@ -40,14 +51,17 @@ public class OutboxRelay {
     private static final String MARK_PUBLISHED_SQL = "update outbox_event set published_at = now() where id = $1";
 
     private final BrokerClient broker;
+    private final ObjectMapper mapper;
     private final Pool pool;
     private final SaveEmailConfig.Outbox config;
     private final MeterRegistry metrics;
     /** outbox_pending: refreshed by every republish run and after every failed publish. */
     private final AtomicLong pending = new AtomicLong();
 
-    public OutboxRelay(BrokerClient broker, Pool pool, SaveEmailConfig config, MeterRegistry metrics) {
+    public OutboxRelay(BrokerClient broker, ObjectMapper mapper, Pool pool, SaveEmailConfig config,
+            MeterRegistry metrics) {
         this.broker = broker;
+        this.mapper = mapper;
         this.pool = pool;
         this.config = config.outbox();
         this.metrics = metrics;
@@ -55,11 +69,20 @@ public class OutboxRelay {
     }
 
     /**
-     * A new record announcing a change to {@code subscriber}, leased to whoever writes it. It keeps the current trace
-     * context, so its event continues the trace of the request that caused it, even when republished later.
+     * A new record announcing {@code data} about {@code subscriber}, leased to whoever writes it. It keeps the current
+     * trace context, so its event continues the trace of the request that caused it, even when republished later.
+     * The data is serialized once, here, so a republish sends the same bytes.
      */
-    public OutboxEvent newRecord(String type, Subscriber subscriber, String payload) {
-        return OutboxEvent.of(type, subscriber, payload, leaseFrom(subscriber.createdAt), TraceContext.current());
+    public OutboxEvent newRecord(SignupEvent event, Subscriber subscriber, Record data, Instant now) {
+        if (!event.dataType().isInstance(data)) {
+            throw new IllegalArgumentException(event + " carries " + event.dataType().getSimpleName());
+        }
+        try {
+            return OutboxEvent.of(event.type(), subscriber.id, mapper.writeValueAsString(data), now, leaseFrom(now),
+                    TraceContext.current());
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("event data not serializable", e);
+        }
     }
 
     /** When a record leased now may be taken over if its publisher has not marked it by then. */
