@@ -1,8 +1,8 @@
 package io.signup.sendemail;
 
-import static io.signup.sendemail.SendEmailFunctionTest.mailsTo;
-import static io.signup.sendemail.SendEmailFunctionTest.unique;
-import static io.signup.sendemail.support.Events.data;
+import static io.signup.sendemail.support.Mails.mailsTo;
+import static io.signup.sendemail.support.Mails.unique;
+import static io.signup.sendemail.support.Events.requested;
 import static io.signup.sendemail.support.Events.deliverBinary;
 import static io.signup.sendemail.support.Events.untilAccepted;
 import static io.signup.sendemail.support.SendEmailTestEnvironment.Outage.OUTAGE_MAIL;
@@ -19,7 +19,7 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
-import io.signup.contract.SubscriptionCreated;
+import io.signup.contract.SignupEvent;
 import io.signup.sendemail.support.SendEmailTestEnvironment;
 
 /**
@@ -45,14 +45,14 @@ class MailServerOutageTest {
         String id = UUID.randomUUID().toString();
         OUTAGE_MAIL.stop();
         try {
-            deliverBinary(SubscriptionCreated.TYPE, id, data(email, null))
+            deliverBinary(SignupEvent.REQUESTED.type(), id, requested(email, null))
                     .statusCode(503).header("Retry-After", "10");
         } finally {
             OUTAGE_MAIL.start();
         }
         assertEquals(0, mailsTo(OUTAGE_MAIL, email).size());
 
-        untilAccepted(() -> deliverBinary(SubscriptionCreated.TYPE, id, data(email, null)));
+        untilAccepted(() -> deliverBinary(SignupEvent.REQUESTED.type(), id, requested(email, null)));
 
         assertEquals(1, mailsTo(OUTAGE_MAIL, email).size(), "the retried event is mailed exactly once");
     }
@@ -64,7 +64,7 @@ class MailServerOutageTest {
         OUTAGE_MAIL.startStuck();
         try {
             long start = System.nanoTime();
-            deliverBinary(data(email, null)).statusCode(503);
+            deliverBinary(SignupEvent.REQUESTED, requested(email, null)).statusCode(503);
             Duration took = Duration.ofNanos(System.nanoTime() - start);
             assertTrue(took.compareTo(Duration.ofSeconds(10)) < 0, "answered in " + took.toMillis() + " ms");
         } finally {

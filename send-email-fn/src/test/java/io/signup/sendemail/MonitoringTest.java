@@ -1,7 +1,7 @@
 package io.signup.sendemail;
 
 import static io.restassured.RestAssured.given;
-import static io.signup.sendemail.support.Events.data;
+import static io.signup.sendemail.support.Events.requested;
 import static io.signup.sendemail.support.Events.deliverBinary;
 import static io.signup.sendemail.support.Events.untilAccepted;
 import static org.hamcrest.Matchers.equalTo;
@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.signup.contract.SubscriptionCreated;
+import io.signup.contract.SignupEvent;
 import io.signup.sendemail.support.SendEmailTestEnvironment;
 import io.signup.testing.PrometheusText;
 
@@ -32,21 +32,29 @@ class MonitoringTest {
     void mailCountersMoveByOutcomeAndCause() {
         double sent = mails("sent", "none");
         double duplicate = mails("duplicate", "none");
-        double wrongType = mails("rejected", "wrong_type");
+        double invalid = mails("rejected", "invalid_data");
+        double refused = PrometheusText.sum(metrics(), "cloudevents_refused_total", Map.of());
         String id = UUID.randomUUID().toString();
-        String event = data("mia." + UUID.randomUUID().toString().substring(0, 8) + "@example.com", null);
+        String event = requested("mia." + UUID.randomUUID().toString().substring(0, 8) + "@example.com", null);
 
-        untilAccepted(() -> deliverBinary(SubscriptionCreated.TYPE, id, event));
-        deliverBinary(SubscriptionCreated.TYPE, id, event).statusCode(204);
+        untilAccepted(() -> deliverBinary(SignupEvent.REQUESTED.type(), id, event));
+        deliverBinary(SignupEvent.REQUESTED.type(), id, event).statusCode(204);
+        deliverBinary(SignupEvent.REQUESTED, requested("not-an-address", null)).statusCode(400);
         deliverBinary("io.signup.other.v1", UUID.randomUUID().toString(), event).statusCode(400);
 
         assertEquals(sent + 1, mails("sent", "none"));
         assertEquals(duplicate + 1, mails("duplicate", "none"));
-        assertEquals(wrongType + 1, mails("rejected", "wrong_type"));
+        assertEquals(invalid + 1, mails("rejected", "invalid_data"));
+        assertEquals(refused + 1, PrometheusText.sum(metrics(), "cloudevents_refused_total", Map.of()),
+                "a foreign type is refused before any function runs");
     }
 
     private static double mails(String outcome, String cause) {
-        return PrometheusText.sum(PrometheusText.parse(given().get("/q/metrics").asString()), "welcome_mails_total",
-                Map.of("outcome", outcome, "cause", cause));
+        return PrometheusText.sum(metrics(), "mails_total", Map.of("kind", "confirmation", "outcome", outcome,
+                "cause", cause));
+    }
+
+    private static java.util.List<PrometheusText.Sample> metrics() {
+        return PrometheusText.parse(given().get("/q/metrics").asString());
     }
 }

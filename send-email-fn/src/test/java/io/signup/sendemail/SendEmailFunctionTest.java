@@ -1,20 +1,29 @@
 package io.signup.sendemail;
 
 import static io.restassured.RestAssured.given;
-import static io.signup.sendemail.support.Events.data;
+import static io.signup.sendemail.support.Events.confirmed;
 import static io.signup.sendemail.support.Events.deliverBinary;
+import static io.signup.sendemail.support.Events.requested;
+import static io.signup.sendemail.support.Events.unsubscribed;
 import static io.signup.sendemail.support.Events.untilAccepted;
+import static io.signup.sendemail.support.Mails.header;
+import static io.signup.sendemail.support.Mails.mailsTo;
+import static io.signup.sendemail.support.Mails.part;
+import static io.signup.sendemail.support.Mails.single;
+import static io.signup.sendemail.support.Mails.unique;
 import static io.signup.sendemail.support.SendEmailTestEnvironment.MAIL;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import java.util.stream.Stream;
 
 import jakarta.mail.Message;
-import jakarta.mail.Part;
 import jakarta.mail.internet.MimeMessage;
 
 import org.junit.jupiter.api.Test;
@@ -24,23 +33,27 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.signup.contract.SubscriptionCreated;
+import io.signup.contract.LinkToken;
+import io.signup.contract.SignupEvent;
 import io.signup.sendemail.support.SendEmailTestEnvironment;
-import io.signup.sendemail.support.TestMailServer;
-import io.signup.testing.MimeParts;
 
 @QuarkusTest
 @WithTestResource(SendEmailTestEnvironment.class)
 class SendEmailFunctionTest {
 
+    private static final String PAGE = "https://signup.test";
+    private static final String ACTIONS = "https://save.signup.test";
+
     @Test
-    void binaryEventBecomesExactlyOneMailWithHtmlAndTextParts() throws Exception {
+    void aConfirmationRequestBecomesOneMailWithTheConfirmationLinkAndNoUnsubscribeHeader() throws Exception {
         String email = unique("ann");
+        String token = LinkToken.generate();
 
-        assertEquals("", untilAccepted(() -> deliverBinary(data(email, "Ann <b>Lee</b>"))).asString());
+        assertEquals("", untilAccepted(() -> deliverBinary(SignupEvent.REQUESTED,
+                requested(email, "Ann <b>Lee</b>", token))).asString());
 
-        MimeMessage mail = single(mailsTo(email));
-        assertEquals("Welcome to the test", mail.getSubject());
+        MimeMessage mail = single(mailsTo(MAIL, email));
+        assertEquals("Confirm, please", mail.getSubject());
         assertEquals("welcome@signup.test", mail.getFrom()[0].toString().replaceAll(".*<|>.*", ""));
         assertEquals(List.of(email), List.of(mail.getRecipients(Message.RecipientType.TO)).stream()
                 .map(Object::toString).toList());
@@ -48,7 +61,39 @@ class SendEmailFunctionTest {
         String html = part(mail, "text/html");
         assertTrue(text.contains("Hello Ann <b>Lee</b>,"), text);
         assertTrue(html.contains("Hello Ann &lt;b&gt;Lee&lt;/b&gt;,"), "the name is escaped in HTML: " + html);
-        assertTrue(html.contains(email));
+        assertTrue(text.contains(PAGE + "/confirm?token=" + token), text);
+        assertTrue(html.contains("href=\"" + PAGE + "/confirm?token=" + token + "\""), html);
+        assertEquals(null, header(mail, "List-Unsubscribe"), "not subscribed yet: nothing to unsubscribe from");
+    }
+
+    @Test
+    void aConfirmationBecomesAWelcomeMailWithOneClickUnsubscribe() throws Exception {
+        String email = unique("wel");
+        String token = LinkToken.generate();
+
+        untilAccepted(() -> deliverBinary(SignupEvent.CONFIRMED, confirmed(email, null, token, Instant.now())));
+
+        MimeMessage mail = single(mailsTo(MAIL, email));
+        assertEquals("Welcome to the test", mail.getSubject());
+        assertEquals("<" + ACTIONS + "/unsubscribe?token=" + token + ">", header(mail, "List-Unsubscribe"));
+        assertEquals("List-Unsubscribe=One-Click", header(mail, "List-Unsubscribe-Post"));
+        assertTrue(part(mail, "text/plain").startsWith("Hello,"), "no name: a plain greeting");
+        assertTrue(part(mail, "text/html").contains("href=\"" + PAGE + "/unsubscribe?token=" + token + "\""),
+                "a visible unsubscribe link");
+        assertTrue(part(mail, "text/plain").contains(PAGE + "/unsubscribe?token=" + token));
+    }
+
+    @Test
+    void theMessageIdIsDerivedFromTheEvent() {
+        String first = unique("mid");
+        String second = unique("mid");
+        String id = UUID.randomUUID().toString();
+        untilAccepted(() -> deliverBinary(SignupEvent.REQUESTED.type(), id, requested(first, null)));
+        untilAccepted(() -> deliverBinary(SignupEvent.REQUESTED, requested(second, null)));
+
+        String messageId = header(single(mailsTo(MAIL, first)), "Message-ID");
+        assertTrue(messageId.matches("<[0-9a-f]{32}@signup\\.test>"), messageId);
+        assertNotEquals(messageId, header(single(mailsTo(MAIL, second)), "Message-ID"));
     }
 
     @Test
@@ -57,37 +102,57 @@ class SendEmailFunctionTest {
         String event = """
                 {"specversion":"1.0","id":"%s","type":"%s","source":"%s",
                  "datacontenttype":"application/json","data":%s}"""
-                .formatted(UUID.randomUUID(), SubscriptionCreated.TYPE, SubscriptionCreated.SOURCE, data(email, null));
+                .formatted(UUID.randomUUID(), SignupEvent.REQUESTED.type(), SignupEvent.SOURCE, requested(email, null));
         assertEquals("", untilAccepted(() -> given().contentType("application/cloudevents+json").body(event)
                 .post("/").then()).asString());
 
-        MimeMessage mail = single(mailsTo(email));
-        assertTrue(part(mail, "text/plain").startsWith("Hello,"), "no name: a plain greeting");
+        assertEquals(1, mailsTo(MAIL, email).size());
     }
 
     @Test
     void aRedeliveredEventSendsNoSecondMail() {
         String email = unique("carl");
         String id = UUID.randomUUID().toString();
+        String data = requested(email, "Carl");
 
-        untilAccepted(() -> deliverBinary(SubscriptionCreated.TYPE, id, data(email, "Carl")));
-        deliverBinary(SubscriptionCreated.TYPE, id, data(email, "Carl")).statusCode(204);
+        untilAccepted(() -> deliverBinary(SignupEvent.REQUESTED.type(), id, data));
+        deliverBinary(SignupEvent.REQUESTED.type(), id, data).statusCode(204);
 
-        assertEquals(1, mailsTo(email).size());
+        assertEquals(1, mailsTo(MAIL, email).size());
+    }
+
+    @Test
+    void anUnsubscribeSendsNothingAndStopsALateWelcome() {
+        String email = unique("late");
+        Instant confirmedAt = Instant.now().minusSeconds(60);
+        int before = MAIL.received().size();
+
+        deliverBinary(SignupEvent.UNSUBSCRIBED, unsubscribed(email, Instant.now())).statusCode(204);
+        untilAccepted(() -> deliverBinary(SignupEvent.CONFIRMED,
+                confirmed(email, null, LinkToken.generate(), confirmedAt)));
+
+        assertEquals(before, MAIL.received().size(), "no goodbye mail, and no welcome after leaving");
+        untilAccepted(() -> deliverBinary(SignupEvent.CONFIRMED,
+                confirmed(email, null, LinkToken.generate(), Instant.now().plusSeconds(1))));
+        assertEquals(1, mailsTo(MAIL, email).size(), "a later confirmation (a new opt-in) is welcomed");
     }
 
     static Stream<Arguments> poisonEvents() {
+        String requested = SignupEvent.REQUESTED.type();
         return Stream.of(
-                Arguments.of("wrong type", "io.signup.subscription.deleted.v1", data(unique("t"), null)),
-                Arguments.of("invalid address", SubscriptionCreated.TYPE, data("not-an-address", null)),
-                Arguments.of("header injection in the address", SubscriptionCreated.TYPE,
-                        data("ann@example.com\\r\\nBcc: eve@example.com", null)),
-                Arguments.of("control characters in the name", SubscriptionCreated.TYPE,
-                        data(unique("n"), "Ann\\r\\nBcc: eve@example.com")),
-                Arguments.of("no data", SubscriptionCreated.TYPE, ""),
-                Arguments.of("data not JSON", SubscriptionCreated.TYPE, "{\"email\":"),
-                Arguments.of("timestamp not a timestamp", SubscriptionCreated.TYPE,
-                        "{\"email\":\"" + unique("ts") + "\",\"subscribedAt\":\"yesterday\"}"));
+                Arguments.of("foreign type", "io.signup.subscription.deleted.v1", requested(unique("t"), null)),
+                Arguments.of("the retired created type", "io.signup.subscription.created.v1",
+                        "{\"email\":\"" + unique("old") + "\",\"subscribedAt\":\"2026-11-25T10:15:30Z\"}"),
+                Arguments.of("invalid address", requested, requested("not-an-address", null)),
+                Arguments.of("header injection in the address", requested,
+                        requested("ann@example.com\\r\\nBcc: eve@example.com", null)),
+                Arguments.of("control characters in the name", requested,
+                        requested(unique("n"), "Ann\\r\\nBcc: eve@example.com")),
+                Arguments.of("token not a token", requested, requested(unique("tok"), null, "abc\\r\\nX: y")),
+                Arguments.of("no data", requested, ""),
+                Arguments.of("data not JSON", requested, "{\"email\":"),
+                Arguments.of("timestamp not a timestamp", requested, "{\"email\":\"" + unique("ts")
+                        + "\",\"confirmToken\":\"" + LinkToken.generate() + "\",\"expiresAt\":\"yesterday\"}"));
     }
 
     @ParameterizedTest(name = "{0} -> 400")
@@ -101,38 +166,61 @@ class SendEmailFunctionTest {
         assertEquals(before, MAIL.received().size());
     }
 
+    static Stream<Arguments> malformedCloudEvents() {
+        String data = requested(unique("bad"), null);
+        String type = SignupEvent.REQUESTED.type();
+        return Stream.of(
+                Arguments.of("no id", new String[] { "ce-specversion", "1.0", "ce-type", type, "ce-source", SignupEvent.SOURCE }, data),
+                Arguments.of("empty id", new String[] { "ce-specversion", "1.0", "ce-id", "", "ce-type", type, "ce-source", SignupEvent.SOURCE }, data),
+                Arguments.of("no source", new String[] { "ce-specversion", "1.0", "ce-id", "1", "ce-type", type }, data),
+                Arguments.of("foreign source", new String[] { "ce-specversion", "1.0", "ce-id", "1", "ce-type", type, "ce-source", "urn:elsewhere" }, data),
+                Arguments.of("specversion 2.0", new String[] { "ce-specversion", "2.0", "ce-id", "1", "ce-type", type, "ce-source", SignupEvent.SOURCE }, data),
+                Arguments.of("empty specversion", new String[] { "ce-specversion", "", "ce-id", "1", "ce-type", type, "ce-source", SignupEvent.SOURCE }, data),
+                Arguments.of("garbage time", new String[] { "ce-specversion", "1.0", "ce-id", "1", "ce-type", type, "ce-source", SignupEvent.SOURCE, "ce-time", "soon" }, data),
+                Arguments.of("empty subject", new String[] { "ce-specversion", "1.0", "ce-id", "1", "ce-type", type, "ce-source", SignupEvent.SOURCE, "ce-subject", "" }, data),
+                Arguments.of("not a CloudEvent", new String[] {}, data));
+    }
+
+    @ParameterizedTest(name = "{0} -> 400")
+    @MethodSource("malformedCloudEvents")
+    void aDeliveryThatIsNotAValidCloudEventIsRefusedWithoutRetry(String label, String[] headers, String data) {
+        int before = MAIL.received().size();
+        var request = given().contentType("application/json").body(data);
+        for (int i = 0; i < headers.length; i += 2) {
+            request.header(headers[i], headers[i + 1]);
+        }
+
+        String error = request.post("/").then().statusCode(400).contentType("application/json")
+                .extract().path("error");
+
+        assertFalse(error.isBlank());
+        assertEquals(before, MAIL.received().size());
+    }
+
+    @ParameterizedTest(name = "structured: {0} -> 400")
+    @MethodSource("malformedStructured")
+    void aStructuredEventThatIsNotValidIsRefusedWithoutRetry(String label, String body) {
+        given().contentType("application/cloudevents+json").body(body).post("/").then().statusCode(400);
+    }
+
+    static Stream<Arguments> malformedStructured() {
+        String data = requested(unique("st"), null);
+        return Stream.of(
+                Arguments.of("not JSON", "{\"specversion\":"),
+                Arguments.of("no id", "{\"specversion\":\"1.0\",\"type\":\"%s\",\"source\":\"%s\",\"data\":%s}"
+                        .formatted(SignupEvent.REQUESTED.type(), SignupEvent.SOURCE, data)),
+                Arguments.of("specversion 0.1", "{\"specversion\":\"0.1\",\"id\":\"1\",\"type\":\"%s\",\"source\":\"%s\",\"data\":%s}"
+                        .formatted(SignupEvent.REQUESTED.type(), SignupEvent.SOURCE, data)),
+                Arguments.of("time not a time", "{\"specversion\":\"1.0\",\"id\":\"1\",\"type\":\"%s\",\"source\":\"%s\","
+                        .formatted(SignupEvent.REQUESTED.type(), SignupEvent.SOURCE) + "\"time\":\"soon\",\"data\":" + data + "}"),
+                Arguments.of("array", "[]"));
+    }
+
     @Test
     void getDoesNotCallTheFunction() {
         int before = MAIL.received().size();
         given().get("/?email=" + unique("get")).then().statusCode(405).header("Allow", "POST")
                 .body("error", equalTo("method not allowed: use POST"));
         assertEquals(before, MAIL.received().size());
-    }
-
-    static List<MimeMessage> mailsTo(String email) {
-        return mailsTo(MAIL, email);
-    }
-
-    static List<MimeMessage> mailsTo(TestMailServer server, String email) {
-        return server.received().stream().filter(mail -> {
-            try {
-                return email.equals(mail.getRecipients(Message.RecipientType.TO)[0].toString());
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        }).toList();
-    }
-
-    static MimeMessage single(List<MimeMessage> mails) {
-        assertEquals(1, mails.size(), "exactly one mail");
-        return mails.get(0);
-    }
-
-    static String part(Part mail, String mimeType) {
-        return MimeParts.find(mail, mimeType);
-    }
-
-    static String unique(String name) {
-        return name + "." + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
     }
 }

@@ -1,10 +1,11 @@
 package io.signup.sendemail;
 
 import static io.restassured.RestAssured.given;
-import static io.signup.sendemail.SendEmailFunctionTest.mailsTo;
-import static io.signup.sendemail.SendEmailFunctionTest.single;
-import static io.signup.sendemail.SendEmailFunctionTest.unique;
-import static io.signup.sendemail.support.Events.data;
+import static io.signup.sendemail.support.Mails.mailsTo;
+import static io.signup.sendemail.support.Mails.single;
+import static io.signup.sendemail.support.Mails.unique;
+import static io.signup.sendemail.support.SendEmailTestEnvironment.MAIL;
+import static io.signup.sendemail.support.Events.requested;
 import static io.signup.sendemail.support.Events.untilAccepted;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -23,7 +24,7 @@ import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.signup.contract.SubscriptionCreated;
+import io.signup.contract.SignupEvent;
 import io.signup.sendemail.support.SendEmailTestEnvironment;
 
 /**
@@ -51,7 +52,7 @@ class TracePropagationTest {
         SpanData smtp = await().atMost(Duration.ofSeconds(5))
                 .until(() -> spansOf(traceId, SpanKind.CLIENT), found -> !found.isEmpty()).get(0);
         assertEquals("smtp send", smtp.getName());
-        single(mailsTo(email));
+        single(mailsTo(MAIL, email));
     }
 
     @Test
@@ -82,10 +83,10 @@ class TracePropagationTest {
                 .headers(tracing)
                 .header("ce-specversion", "1.0")
                 .header("ce-id", UUID.randomUUID().toString())
-                .header("ce-type", SubscriptionCreated.TYPE)
-                .header("ce-source", SubscriptionCreated.SOURCE)
-                .contentType(SubscriptionCreated.DATA_CONTENT_TYPE)
-                .body(data(email, null))
+                .header("ce-type", SignupEvent.REQUESTED.type())
+                .header("ce-source", SignupEvent.SOURCE)
+                .contentType(SignupEvent.DATA_CONTENT_TYPE)
+                .body(requested(email, null))
                 .post("/")
                 .then();
     }

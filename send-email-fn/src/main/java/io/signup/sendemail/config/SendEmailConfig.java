@@ -1,23 +1,48 @@
 package io.signup.sendemail.config;
 
+import java.net.URI;
 import java.time.Duration;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
 /** Our own settings; each also reads from its env var form (signup.mail.subject = SIGNUP_MAIL_SUBJECT). */
-@ConfigMapping(prefix = "signup.mail")
+@ConfigMapping(prefix = "signup")
 public interface SendEmailConfig {
 
-    /** Subject of the welcome mail. Set by the operator, never taken from an event. */
-    @WithDefault("Welcome aboard")
-    String subject();
+    Mail mail();
 
-    /** Upper bound of one SMTP send, connect included: a stuck server must not hold the function. */
-    @WithDefault("10s")
-    Duration sendTimeout();
+    Links links();
 
-    /** How many recently handled events this instance remembers to recognise a redelivery. */
-    @WithDefault("10000")
-    int rememberedEvents();
+    interface Mail {
+        /** Subject of the welcome mail. Set by the operator, never taken from an event. */
+        @WithDefault("Welcome aboard")
+        String subject();
+
+        /** Subject of the confirmation mail. */
+        @WithDefault("Please confirm your subscription")
+        String confirmSubject();
+
+        /** Upper bound of one SMTP send, connect included: a stuck server must not hold the function. */
+        @WithDefault("10s")
+        Duration sendTimeout();
+
+        /** How many recently handled events this instance remembers to recognise a redelivery. */
+        @WithDefault("10000")
+        int rememberedEvents();
+    }
+
+    /** Public URLs our mails link to (links must work from a mail client, so they are never cluster-local). */
+    interface Links {
+        /** render-html-fn: its confirmation and unsubscribe pages (env SIGNUP_LINKS_PAGE_URL). */
+        @WithDefault("http://localhost:8080")
+        URI pageUrl();
+
+        /**
+         * save-email-fn: the RFC 8058 one-click target named in {@code List-Unsubscribe} (env
+         * SIGNUP_LINKS_ACTION_URL). Mail providers require https in production.
+         */
+        @WithDefault("http://localhost:8081")
+        URI actionUrl();
+    }
 }

@@ -20,7 +20,7 @@ public class DeliveryLog {
     private final Set<String> inFlight = new HashSet<>();
 
     public DeliveryLog(SendEmailConfig config) {
-        int capacity = config.rememberedEvents();
+        int capacity = config.mail().rememberedEvents();
         this.delivered = new LinkedHashMap<>() {
             @Override
             protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {

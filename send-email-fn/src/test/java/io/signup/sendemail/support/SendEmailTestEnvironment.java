@@ -27,13 +27,16 @@ public class SendEmailTestEnvironment implements QuarkusTestResourceLifecycleMan
     @Override
     public Map<String, String> start() {
         server().start();
-        return Map.of(
-                "quarkus.mailer.host", "localhost",
-                "quarkus.mailer.port", Integer.toString(server().port()),
-                "quarkus.mailer.start-tls", "DISABLED",
-                "quarkus.mailer.from", "Signup <welcome@signup.test>",
-                "signup.mail.subject", "Welcome to the test",
-                "signup.mail.send-timeout", "2s");
+        return Map.ofEntries(
+                Map.entry("quarkus.mailer.host", "localhost"),
+                Map.entry("quarkus.mailer.port", Integer.toString(server().port())),
+                Map.entry("quarkus.mailer.start-tls", "DISABLED"),
+                Map.entry("quarkus.mailer.from", "Signup <welcome@signup.test>"),
+                Map.entry("signup.mail.subject", "Welcome to the test"),
+                Map.entry("signup.mail.confirm-subject", "Confirm, please"),
+                Map.entry("signup.links.page-url", "https://signup.test"),
+                Map.entry("signup.links.action-url", "https://save.signup.test/"),
+                Map.entry("signup.mail.send-timeout", "2s"));
     }
 
     @Override

@@ -1,8 +1,9 @@
 package io.signup.sendemail;
 
 import static io.restassured.RestAssured.given;
-import static io.signup.sendemail.SendEmailFunctionTest.mailsTo;
-import static io.signup.sendemail.SendEmailFunctionTest.unique;
+import static io.signup.sendemail.support.Mails.mailsTo;
+import static io.signup.sendemail.support.Mails.unique;
+import static io.signup.sendemail.support.SendEmailTestEnvironment.MAIL;
 import static io.signup.sendemail.support.Events.untilAccepted;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -26,8 +27,11 @@ import io.cloudevents.http.HttpMessageFactory;
 import io.cloudevents.jackson.JsonFormat;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.signup.contract.SubscriptionCreated;
-import io.signup.contract.SubscriptionCreatedSchema;
+import io.signup.contract.EventSchemas;
+import io.signup.contract.LinkToken;
+import io.signup.contract.SignupEvent;
+import io.signup.contract.SubscriptionConfirmed;
+import io.signup.contract.SubscriptionRequested;
 import io.signup.sendemail.support.SendEmailTestEnvironment;
 
 /**
@@ -37,7 +41,7 @@ import io.signup.sendemail.support.SendEmailTestEnvironment;
  */
 @QuarkusTest
 @WithTestResource(SendEmailTestEnvironment.class)
-class SubscriptionCreatedContractTest {
+class EventContractTest {
 
     @Inject
     ObjectMapper mapper;
@@ -45,31 +49,36 @@ class SubscriptionCreatedContractTest {
     @Test
     void producerEventInBinaryModeIsMailed() throws Exception {
         String email = unique("binary");
-        CloudEvent event = producerEvent(email);
+        CloudEvent event = producerEvent(SignupEvent.REQUESTED, new SubscriptionRequested(email, "Contract Test",
+                LinkToken.generate(), now().plusSeconds(60), now()));
         Map<String, String> headers = new HashMap<>();
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         HttpMessageFactory.createWriter(headers::put, body::writeBytes).writeBinary(event);
 
         untilAccepted(() -> given().headers(headers).body(body.toByteArray()).post("/").then());
 
-        assertEquals(1, mailsTo(email).size());
+        assertEquals(1, mailsTo(MAIL, email).size());
     }
 
     @Test
     void producerEventInStructuredModeIsMailed() throws Exception {
         String email = unique("structured");
         byte[] json = EventFormatProvider.getInstance().resolveFormat(JsonFormat.CONTENT_TYPE)
-                .serialize(producerEvent(email));
+                .serialize(producerEvent(SignupEvent.CONFIRMED, new SubscriptionConfirmed(email, null,
+                        LinkToken.generate(), now())));
 
         untilAccepted(() -> given().contentType(JsonFormat.CONTENT_TYPE).body(json).post("/").then());
 
-        assertEquals(1, mailsTo(email).size());
+        assertEquals(1, mailsTo(MAIL, email).size());
     }
 
-    private CloudEvent producerEvent(String email) throws Exception {
-        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
-        String data = mapper.writeValueAsString(new SubscriptionCreated(email, "Contract Test", now));
-        assertEquals(List.of(), SubscriptionCreatedSchema.violations(data), "the producer's data fits the schema");
-        return SubscriptionCreated.cloudEvent(UUID.randomUUID(), now, data.getBytes());
+    private CloudEvent producerEvent(SignupEvent type, Record payload) throws Exception {
+        String data = mapper.writeValueAsString(payload);
+        assertEquals(List.of(), EventSchemas.violations(type, data), "the producer's data fits the schema");
+        return type.cloudEvent(UUID.randomUUID(), now(), data.getBytes());
+    }
+
+    private static Instant now() {
+        return Instant.now().truncatedTo(ChronoUnit.MICROS);
     }
 }

@@ -1,0 +1,47 @@
+package io.signup.sendemail.function;
+
+
+import io.quarkus.funqy.Funq;
+import io.quarkus.funqy.knative.events.CloudEvent;
+import io.quarkus.funqy.knative.events.CloudEventMapping;
+import io.signup.contract.SubscriptionConfirmed;
+import io.signup.contract.SubscriptionRequested;
+import io.signup.contract.SubscriptionUnsubscribed;
+import io.signup.sendemail.service.EventKey;
+import io.signup.sendemail.service.MailService;
+
+/**
+ * The functions the Triggers in knative/ deliver to, at {@code POST /}, one per event type. They return nothing, so a
+ * success is an empty 204 and no reply event re-enters the Broker. {@link StrictCloudEvents} has already refused
+ * whatever is not a valid CloudEvent of one of these types.
+ */
+public class SendEmailFunctions {
+
+    private final MailService mails;
+
+    public SendEmailFunctions(MailService mails) {
+        this.mails = mails;
+    }
+
+    @Funq
+    @CloudEventMapping(trigger = SubscriptionRequested.TYPE)
+    public void sendConfirmation(CloudEvent<SubscriptionRequested> event) {
+        mails.confirmation(key(event), event.data());
+    }
+
+    @Funq
+    @CloudEventMapping(trigger = SubscriptionConfirmed.TYPE)
+    public void sendWelcome(CloudEvent<SubscriptionConfirmed> event) {
+        mails.welcome(key(event), event.data());
+    }
+
+    @Funq
+    @CloudEventMapping(trigger = SubscriptionUnsubscribed.TYPE)
+    public void forgetUnsubscribed(CloudEvent<SubscriptionUnsubscribed> event) {
+        mails.unsubscribed(key(event), event.data());
+    }
+
+    private static EventKey key(CloudEvent<?> event) {
+        return new EventKey(String.valueOf(event.source()), event.id());
+    }
+}

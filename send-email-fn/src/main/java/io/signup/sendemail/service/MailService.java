@@ -1,0 +1,164 @@
+package io.signup.sendemail.service;
+
+import java.net.URI;
+import java.util.function.Supplier;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.logging.Log;
+import io.quarkus.mailer.Mail;
+import io.quarkus.mailer.MailTemplate.MailTemplateInstance;
+import io.quarkus.qute.CheckedTemplate;
+import io.signup.contract.EmailAddress;
+import io.signup.contract.InvalidSignupException;
+import io.signup.contract.LinkToken;
+import io.signup.contract.Links;
+import io.signup.contract.PersonName;
+import io.signup.contract.SubscriptionConfirmed;
+import io.signup.contract.SubscriptionRequested;
+import io.signup.contract.SubscriptionUnsubscribed;
+import io.signup.sendemail.config.SendEmailConfig;
+
+/**
+ * Turns subscription events into mails: a confirmation mail per request, a welcome mail per confirmation, and nothing
+ * after an unsubscribe. Everything that reaches a mail comes from validated event data: the recipient through
+ * {@link EmailAddress} (no CR/LF, no header syntax), the name only into the body, where the HTML template escapes it,
+ * tokens only when well formed. Subjects and sender are configuration.
+ * <p>
+ * Every mail to a confirmed subscriber carries RFC 8058 one-click unsubscribe: {@code List-Unsubscribe} with the URL
+ * that unsubscribes on POST, {@code List-Unsubscribe-Post: List-Unsubscribe=One-Click}, and a visible link. Every
+ * mail's {@code Message-ID} is derived from its event id, so a resent mail is recognisably the same one.
+ */
+@ApplicationScoped
+public class MailService {
+
+    @CheckedTemplate
+    static class Templates {
+        /** {@code templates/MailService/confirmation.html} and {@code .txt}. */
+        static native MailTemplateInstance confirmation(String name, String email, String confirmUrl,
+                String expiresOn);
+
+        /** {@code templates/MailService/welcome.html} and {@code .txt}. */
+        static native MailTemplateInstance welcome(String name, String email, String unsubscribeUrl);
+    }
+
+    private final MailSender sender;
+    private final DeliveryLog deliveries;
+    private final Suppressions suppressions;
+    private final SendEmailConfig config;
+    private final MeterRegistry metrics;
+
+    public MailService(MailSender sender, DeliveryLog deliveries, Suppressions suppressions, SendEmailConfig config,
+            MeterRegistry metrics) {
+        this.sender = sender;
+        this.deliveries = deliveries;
+        this.suppressions = suppressions;
+        this.config = config;
+        this.metrics = metrics;
+    }
+
+    /**
+     * @throws PoisonEventException      when the event can never become a mail
+     * @throws MailUnavailableException when the SMTP server did not take it (retry later)
+     */
+    public void confirmation(EventKey event, SubscriptionRequested data) {
+        String kind = "confirmation";
+        EmailAddress recipient = recipient(event, kind, data == null ? null : data.email());
+        String name = name(event, kind, data.name());
+        String token = token(event, kind, data.confirmToken());
+        if (data.expiresAt() == null) {
+            throw poison(event, kind, "invalid_data", "event has no expiry");
+        }
+        URI confirmUrl = Links.withToken(config.links().pageUrl(), Links.CONFIRM_PAGE, token);
+        send(event, kind, new Mail().setSubject(config.mail().confirmSubject()).addTo(recipient.toString()),
+                () -> Templates.confirmation(name, recipient.toString(), confirmUrl.toString(),
+                        data.expiresAt().toString().substring(0, 10)));
+    }
+
+    /** As {@link #confirmation}; no mail when the address unsubscribed after this confirmation (as far as known). */
+    public void welcome(EventKey event, SubscriptionConfirmed data) {
+        String kind = "welcome";
+        EmailAddress recipient = recipient(event, kind, data == null ? null : data.email());
+        String name = name(event, kind, data.name());
+        String token = token(event, kind, data.unsubscribeToken());
+        if (data.confirmedAt() != null && suppressions.unsubscribedAfter(recipient, data.confirmedAt())) {
+            Log.infof("Event %s not mailed: the address unsubscribed after confirming", event);
+            count(kind, "suppressed", "none");
+            return;
+        }
+        URI oneClick = Links.withToken(config.links().actionUrl(), Links.UNSUBSCRIBE_ACTION, token);
+        URI page = Links.withToken(config.links().pageUrl(), Links.UNSUBSCRIBE_PAGE, token);
+        Mail mail = new Mail().setSubject(config.mail().subject()).addTo(recipient.toString())
+                .addHeader("List-Unsubscribe", "<" + oneClick + ">")
+                .addHeader("List-Unsubscribe-Post", Links.ONE_CLICK_FIELD + "=" + Links.ONE_CLICK_VALUE);
+        send(event, kind, mail, () -> Templates.welcome(name, recipient.toString(), page.toString()));
+    }
+
+    /** No mail: an unsubscribe is final until a new double opt-in. Remembered so a late welcome is not sent. */
+    public void unsubscribed(EventKey event, SubscriptionUnsubscribed data) {
+        EmailAddress address = recipient(event, "none", data == null ? null : data.email());
+        if (data.unsubscribedAt() == null) {
+            throw poison(event, "none", "invalid_data", "event has no time of unsubscribe");
+        }
+        suppressions.unsubscribed(address, data.unsubscribedAt());
+        count("none", "unsubscribed", "none");
+    }
+
+    /** Sends {@code mail} (recipient, subject, headers) with the template's body, once per event. */
+    private void send(EventKey event, String kind, Mail mail, Supplier<MailTemplateInstance> body) {
+        if (!deliveries.begin(event.toString())) {
+            Log.infof("Event %s already mailed by this instance; no second mail", event);
+            count(kind, "duplicate", "none");
+            return;
+        }
+        mail.addHeader("Message-ID", event.messageId(sender.fromDomain()));
+        try {
+            sender.send(body.get().mail(mail), config.mail().sendTimeout());
+        } catch (RuntimeException e) {
+            deliveries.failed(event.toString());
+            count(kind, "failed", "smtp_unavailable");
+            throw new MailUnavailableException(e);
+        }
+        deliveries.delivered(event.toString());
+        count(kind, "sent", "none");
+        Log.infof("%s mail for event %s accepted by the mail server", kind, event);
+    }
+
+    private EmailAddress recipient(EventKey event, String kind, String email) {
+        if (email == null) {
+            throw poison(event, kind, "no_data", "event has no data");
+        }
+        try {
+            return EmailAddress.parse(email);
+        } catch (InvalidSignupException e) {
+            throw poison(event, kind, "invalid_data", e.getMessage());
+        }
+    }
+
+    private String name(EventKey event, String kind, String raw) {
+        try {
+            return PersonName.normalize(raw);
+        } catch (InvalidSignupException e) {
+            throw poison(event, kind, "invalid_data", e.getMessage());
+        }
+    }
+
+    private String token(EventKey event, String kind, String token) {
+        if (!LinkToken.isWellFormed(token)) {
+            throw poison(event, kind, "invalid_data", "event has no valid link token");
+        }
+        return token;
+    }
+
+    private PoisonEventException poison(EventKey event, String kind, String cause, String reason) {
+        Log.warnf("Event %s dropped, it can never be mailed: %s", event, reason);
+        count(kind, "rejected", cause);
+        return new PoisonEventException(reason);
+    }
+
+    /** mails_total{kind="confirmation|welcome|none", outcome="sent|duplicate|failed|rejected|suppressed|...", cause} */
+    private void count(String kind, String outcome, String cause) {
+        metrics.counter("mails", "kind", kind, "outcome", outcome, "cause", cause).increment();
+    }
+}
