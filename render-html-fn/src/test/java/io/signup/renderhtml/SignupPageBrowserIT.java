@@ -7,9 +7,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.logging.Level;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -19,6 +21,7 @@ import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -52,8 +55,10 @@ class SignupPageBrowserIT {
         int pagePort = FunctionProcess.freePort();
         int savePort = FunctionProcess.freePort();
         // The page's origin is the only one save-email-fn lets a browser call from.
-        saveEmail = FunctionProcess.start(root, "save-email-fn", savePort, FunctionProcess.saveEmailEnvironment(
-                database, broker.url(), List.of("http://localhost:" + pagePort)), ARTIFACTS);
+        Map<String, String> env = new HashMap<>(FunctionProcess.saveEmailEnvironment(
+                database, broker.url(), List.of("http://localhost:" + pagePort)));
+        env.put("SIGNUP_PAGE_URL", "http://localhost:" + pagePort);
+        saveEmail = FunctionProcess.start(root, "save-email-fn", savePort, env, ARTIFACTS);
         renderHtml = FunctionProcess.start(root, "render-html-fn", pagePort,
                 Map.of("SAVE_EMAIL_URL", saveEmail.url() + "/saveEmail"), ARTIFACTS);
         browser = HeadlessChromium.start(1024, 768);
@@ -91,12 +96,41 @@ class SignupPageBrowserIT {
         browser.findElement(By.id("email")).sendKeys(email);
         browser.findElement(By.cssSelector("button[type=submit]")).click();
 
-        WebElement status = waitForText(By.id("status"), "Thanks!");
-        assertEquals("Thanks! Check your inbox for a welcome mail.", status.getText());
+        WebElement status = waitForText(By.id("status"), "Almost done");
+        assertEquals("Almost done: check your inbox and press the button in our confirmation mail.",
+                status.getText());
         screenshot("signup-success.png");
         assertEquals(1, database.count("select count(*) from subscriber where email = ?", email),
                 "the browser's request reached save-email-fn and was stored");
         assertEquals("", browser.findElement(By.id("email")).getAttribute("value"), "the form is cleared");
+    }
+
+    @Test
+    void withoutJavaScriptTheFormPostsItselfAndLandsOnTheResultPage() {
+        String email = "nojs." + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
+        ChromeDriver plain = HeadlessChromium.start(1024, 768, false);
+        try {
+            plain.get(renderHtml.url() + "/");
+            plain.findElement(By.id("email")).sendKeys(email);
+            plain.findElement(By.cssSelector("button[type=submit]")).click();
+
+            new WebDriverWait(plain, WAIT).until(ExpectedConditions.urlContains("/done/signed-up"));
+            assertEquals("Check your inbox", plain.findElement(By.tagName("h1")).getText());
+            assertEquals(1, database.count("select count(*) from subscriber where email = ?", email));
+        } finally {
+            plain.quit();
+        }
+    }
+
+    @Test
+    void thePageLoadsWithoutConsoleErrors() {
+        browser.manage().logs().get(LogType.BROWSER); // what earlier tests left in the console
+        browser.get(renderHtml.url() + "/");
+        browser.navigate().refresh();
+        List<String> errors = browser.manage().logs().get(LogType.BROWSER).getAll().stream()
+                .filter(entry -> entry.getLevel().intValue() >= Level.SEVERE.intValue())
+                .map(Object::toString).toList();
+        assertEquals(List.of(), errors);
     }
 
     @Test

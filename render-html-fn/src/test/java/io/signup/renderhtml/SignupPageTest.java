@@ -44,7 +44,11 @@ class SignupPageTest {
         given().get("/")
                 .then().statusCode(200)
                 .contentType("text/html")
-                .body(containsString("<form id=\"signup-form\" data-save-url=\"" + SAVE_EMAIL_URL + "\""))
+                .body(containsString("<form id=\"signup-form\" action=\"" + SAVE_EMAIL_URL + "\" method=\"post\""
+                        + " data-save-url=\"" + SAVE_EMAIL_URL + "\""))
+                .body(matchesPattern("(?s).*<input type=\"hidden\" name=\"consentVersion\" value=\"page-[0-9a-f]{12}\">.*"))
+                .body(containsString("you are subscribed only once you press its"))
+                .body(containsString("<link rel=\"icon\" href=\"/favicon.ico\""))
                 .body(containsString("<label for=\"email\">Email address</label>"))
                 .body(containsString("type=\"email\" required"))
                 .body(containsString("<button type=\"submit\">Sign up</button>"))
@@ -72,6 +76,7 @@ class SignupPageTest {
     void mayOnlySendDataToSaveEmailFn() {
         given().get("/").then()
                 .header("Content-Security-Policy", containsString("connect-src https://save.signup.example;"))
+                .header("Content-Security-Policy", containsString("form-action https://save.signup.example 'self';"))
                 .header("Content-Security-Policy", containsString("script-src 'self'"))
                 .header("X-Content-Type-Options", "nosniff");
     }
@@ -114,6 +119,11 @@ class SignupPageTest {
     private static double pages(String status) {
         return PrometheusText.sum(PrometheusText.parse(given().get("/q/metrics").asString()), "signup_pages_total",
                 Map.of("status", status));
+    }
+
+    @Test
+    void servesAFaviconSoThatNoPageLoadEndsIn404() {
+        given().get("/favicon.ico").then().statusCode(200);
     }
 
     @Test

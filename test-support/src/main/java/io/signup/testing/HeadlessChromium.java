@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -24,6 +25,13 @@ public final class HeadlessChromium {
     }
 
     public static ChromeDriver start(int width, int height) {
+        return start(width, height, true);
+    }
+
+    /**
+     * @param javascript false to see a page as a browser without JavaScript does
+     */
+    public static ChromeDriver start(int width, int height, boolean javascript) {
         List<String> missing = new ArrayList<>();
         if (!Files.isExecutable(CHROMIUM)) {
             missing.add(CHROMIUM + " (Debian package chromium)");
@@ -43,6 +51,11 @@ public final class HeadlessChromium {
                             "--disable-background-networking", "--disable-component-update", "--disable-sync",
                             "--no-first-run", "--disable-quic", "--window-size=" + width + "," + height,
                             "--user-data-dir=" + Files.createTempDirectory("chromium"));
+            // The console, for tests that want a page to load without errors.
+            options.setCapability("goog:loggingPrefs", Map.of("browser", "ALL"));
+            if (!javascript) {
+                options.setExperimentalOption("prefs", Map.of("profile.managed_default_content_settings.javascript", 2));
+            }
             ChromeDriverService service = new ChromeDriverService.Builder()
                     .usingDriverExecutable(CHROMEDRIVER.toFile())
                     .usingAnyFreePort()
