@@ -61,7 +61,7 @@ final class Report {
     }
 
     void endToEnd(Map<String, Object> row) {
-        section("3. End to end (make run stack): POST /saveEmail to mail accepted by SMTP, via the local Broker");
+        section("3. End to end (make run stack): POST /saveEmail to confirmation mail accepted by SMTP, via the local Broker");
         line("%s signups/s for %s s per run; %s sent, %s mailed, %s POSTs failed", row.get("signupsPerSecond"),
                 row.get("secondsPerRun"), row.get("sent"), row.get("mailed"), row.get("failedPosts"));
         line("p50 %s ms   p95 %s ms   p99 %s ms", fig(row, "p50Millis", 1), fig(row, "p95Millis", 1),

@@ -9,7 +9,8 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
-import io.signup.contract.SubscriptionCreated;
+import io.signup.contract.LinkToken;
+import io.signup.contract.SignupEvent;
 
 /** The real request each application serves; every signup and every event has its own address. */
 final class Requests {
@@ -47,16 +48,17 @@ final class Requests {
                 .POST(BodyPublishers.ofString("{\"email\":\"" + email + "\",\"name\":\"Bench\"}")).build();
     }
 
-    /** A binary-mode event as the Trigger delivers it to send-email-fn, for a new address. */
+    /** A binary-mode confirmation request as its Trigger delivers it to send-email-fn, for a new address. */
     static Function<URI, HttpRequest> event() {
         return base -> HttpRequest.newBuilder(base.resolve("/")).timeout(TIMEOUT)
                 .header("ce-specversion", "1.0")
                 .header("ce-id", UUID.randomUUID().toString())
-                .header("ce-type", SubscriptionCreated.TYPE)
-                .header("ce-source", SubscriptionCreated.SOURCE)
-                .header("Content-Type", SubscriptionCreated.DATA_CONTENT_TYPE)
+                .header("ce-type", SignupEvent.REQUESTED.type())
+                .header("ce-source", SignupEvent.SOURCE)
+                .header("Content-Type", SignupEvent.DATA_CONTENT_TYPE)
                 .POST(BodyPublishers.ofString("{\"email\":\"" + uniqueEmail("bench") + "\",\"name\":\"Bench\","
-                        + "\"subscribedAt\":\"" + Instant.now() + "\"}"))
+                        + "\"confirmToken\":\"" + LinkToken.generate() + "\",\"expiresAt\":\""
+                        + Instant.now().plus(Duration.ofDays(7)) + "\",\"requestedAt\":\"" + Instant.now() + "\"}"))
                 .build();
     }
 }

@@ -7,9 +7,13 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import jakarta.mail.Header;
 import jakarta.mail.Message;
 import jakarta.mail.internet.MimeMessage;
 
@@ -25,12 +29,13 @@ import io.signup.testing.MimeParts;
 
 /**
  * A real SMTP server (GreenMail) and a page to read what it received: {@code /} lists the mails, {@code /messages/N}
- * shows one (HTML and text parts), {@code /api/messages} gives the same as JSON.
+ * shows one (HTML and text parts, headers), {@code /api/messages} gives the same as JSON.
  */
 public final class Inbox implements AutoCloseable {
 
-    /** One received mail. */
-    public record Mail(String to, String subject, Instant receivedAt, String text, String html) {
+    /** One received mail; its headers in order, a repeated header's values joined by a comma. */
+    public record Mail(String to, String subject, Instant receivedAt, Map<String, String> headers, String text,
+            String html) {
     }
 
     private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
@@ -109,8 +114,12 @@ public final class Inbox implements AutoCloseable {
         for (MimeMessage message : smtp.getReceivedMessages()) {
             try {
                 Instant received = message.getSentDate() == null ? Instant.now() : message.getSentDate().toInstant();
+                Map<String, String> headers = new LinkedHashMap<>();
+                for (Header header : Collections.list(message.getAllHeaders())) {
+                    headers.merge(header.getName(), header.getValue(), (a, b) -> a + ", " + b);
+                }
                 mails.add(new Mail(message.getRecipients(Message.RecipientType.TO)[0].toString(), message.getSubject(),
-                        received, MimeParts.find(message, "text/plain"), MimeParts.find(message, "text/html")));
+                        received, headers, MimeParts.find(message, "text/plain"), MimeParts.find(message, "text/html")));
             } catch (Exception e) {
                 throw new IllegalStateException("unreadable mail", e);
             }
@@ -147,10 +156,14 @@ public final class Inbox implements AutoCloseable {
     }
 
     private static String mailPage(Mail mail) {
+        StringBuilder headers = new StringBuilder();
+        mail.headers().forEach((name, value) -> headers.append("<tr><th>").append(escape(name)).append("</th><td>")
+                .append(escape(value)).append("</td></tr>\n"));
         return page(mail.subject(), "<p><a href=\"/\">&larr; Inbox</a></p><p>To: " + escape(mail.to()) + "<br>Received: "
                 + escape(mail.receivedAt().toString()) + "</p><h2>HTML part</h2><iframe sandbox srcdoc=\""
                 + escape(String.valueOf(mail.html())) + "\"></iframe><h2>Text part</h2><pre>"
-                + escape(String.valueOf(mail.text())) + "</pre>");
+                + escape(String.valueOf(mail.text())) + "</pre><h2>Headers</h2><table class=\"headers\">" + headers
+                + "</table>");
     }
 
     private static String page(String title, String body) {

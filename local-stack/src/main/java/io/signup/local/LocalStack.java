@@ -59,18 +59,28 @@ public final class LocalStack implements AutoCloseable {
 
     private final List<AutoCloseable> parts = new ArrayList<>();
     private final Settings settings;
+    private final Map<String, String> saveEmailOverrides;
     private TestDatabase database;
     private Inbox inbox;
     private LocalBroker broker;
 
-    private LocalStack(Settings settings) {
+    private LocalStack(Settings settings, Map<String, String> saveEmailOverrides) {
         this.settings = settings;
+        this.saveEmailOverrides = saveEmailOverrides;
     }
 
     /** Starts every part; on any failure stops what was started and rethrows. */
     public static LocalStack start(Settings settings) {
+        return start(settings, Map.of());
+    }
+
+    /**
+     * As {@link #start(Settings)}, with settings of save-email-fn's own on top of the stack's, e.g. the abuse limits
+     * a load test raises ({@code SIGNUP_LIMITS_CLIENT_MAX}).
+     */
+    public static LocalStack start(Settings settings, Map<String, String> saveEmailOverrides) {
         checkPortsFree(settings);
-        LocalStack stack = new LocalStack(settings);
+        LocalStack stack = new LocalStack(settings, saveEmailOverrides);
         try {
             stack.startParts();
             return stack;
@@ -109,14 +119,20 @@ public final class LocalStack implements AutoCloseable {
         parts.add(broker);
 
         Map<String, Map<String, String>> environments = new HashMap<>();
-        environments.put("save-email-fn", FunctionProcess.saveEmailEnvironment(database, null,
-                List.of(pageUrl().replaceAll("/$", ""))));
+        // The page is served on localhost and 127.0.0.1 alike: save-email-fn accepts the browser's calls from both.
+        String saveUrl = "http://localhost:" + settings.savePort();
+        Map<String, String> save = new HashMap<>(FunctionProcess.saveEmailEnvironment(database, null,
+                List.of(pageOrigin("localhost"), pageOrigin("127.0.0.1"))));
+        save.put("SIGNUP_PAGE_URL", pageOrigin("localhost"));
+        save.putAll(saveEmailOverrides);
+        environments.put("save-email-fn", save);
         environments.put("send-email-fn", Map.of(
                 "QUARKUS_MAILER_HOST", "localhost",
                 "QUARKUS_MAILER_PORT", Integer.toString(settings.smtpPort()),
-                "QUARKUS_MAILER_START_TLS", "DISABLED"));
-        environments.put("render-html-fn", Map.of(
-                "SAVE_EMAIL_URL", "http://localhost:" + settings.savePort() + "/saveEmail"));
+                "QUARKUS_MAILER_START_TLS", "DISABLED",
+                "SIGNUP_LINKS_PAGE_URL", pageOrigin("localhost"),
+                "SIGNUP_LINKS_ACTION_URL", saveUrl));
+        environments.put("render-html-fn", Map.of("SAVE_EMAIL_URL", saveUrl + "/saveEmail"));
         // Readable logs on a developer's machine; the prod profile would write JSON for a log collector.
         environments.replaceAll((name, env) -> {
             Map<String, String> readable = new HashMap<>(env);
@@ -162,7 +178,12 @@ public final class LocalStack implements AutoCloseable {
     }
 
     public String pageUrl() {
-        return "http://localhost:" + settings.pagePort() + "/";
+        return pageOrigin("localhost") + "/";
+    }
+
+    /** The page's origin under {@code host}: make run serves it on localhost and 127.0.0.1. */
+    public String pageOrigin(String host) {
+        return "http://" + host + ":" + settings.pagePort();
     }
 
     public Inbox inbox() {

@@ -2,15 +2,22 @@ package io.signup.local;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -23,18 +30,21 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.signup.contract.SubscriptionCreated;
+import io.signup.contract.SignupEvent;
 import io.signup.testing.FunctionProcess;
 import io.signup.testing.HeadlessChromium;
 
 /**
- * What {@code make run} gives a new user, end to end on free ports: a person signs up in Chromium, the row is in
- * Postgres, the event goes through the local Broker by the Trigger in knative/, and the mail is in the inbox.
+ * What {@code make run} gives a new user, end to end on free ports with the packaged functions and the local Broker:
+ * a person signs up in Chromium, confirms through the link in the confirmation mail, gets the welcome mail with
+ * RFC 8058 one-click unsubscribe, unsubscribes with one POST, and gets no mail after that.
  */
 class LocalStackIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final Duration WAIT = Duration.ofSeconds(20);
+    private static final Pattern CONFIRM_LINK = Pattern.compile("(http://\\S+/confirm\\?token=[A-Za-z0-9_-]{43})");
 
     private static LocalStack stack;
     private static ChromeDriver browser;
@@ -60,20 +70,64 @@ class LocalStackIT {
     }
 
     @Test
-    void aSignupInTheBrowserEndsAsAMailInTheInboxAndARepeatSendsNothing() throws Exception {
+    void signUpConfirmWelcomeOneClickUnsubscribeAndNoMailAfter() throws Exception {
         String email = "ann." + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
 
-        signUp(email);
+        long signedUp = System.nanoTime();
+        signUp(stack.pageUrl(), email);
+        JsonNode confirmation = await().atMost(WAIT).until(() -> mailTo(email, "confirm"), mail -> mail != null);
+        long confirmationMs = (System.nanoTime() - signedUp) / 1_000_000;
+        assertEquals("PENDING", status(email));
+        Matcher link = CONFIRM_LINK.matcher(confirmation.get("text").asText());
+        assertTrue(link.find(), confirmation.get("text").asText());
 
-        assertEquals(1, stack.database().count("select count(*) from subscriber where email = ?", email));
-        String eventId = await().atMost(Duration.ofSeconds(20)).until(() -> deliveredEventFor(email), id -> id != null);
-        await().atMost(Duration.ofSeconds(20)).until(() -> mailsTo(email) == 1);
+        browser.get(link.group(1));
+        assertEquals("PENDING", status(email), "opening the link changes nothing");
+        long confirmed = System.nanoTime();
+        browser.findElement(By.cssSelector("button[type=submit]")).click();
+        new WebDriverWait(browser, WAIT).until(ExpectedConditions.urlContains("/done/confirmed"));
+        assertEquals("You are subscribed", browser.findElement(By.tagName("h1")).getText());
+        assertEquals("CONFIRMED", status(email));
+
+        JsonNode welcome = await().atMost(WAIT).until(() -> mailTo(email, "Welcome"), mail -> mail != null);
+        long welcomeMs = (System.nanoTime() - confirmed) / 1_000_000;
+        String listUnsubscribe = welcome.get("headers").get("List-Unsubscribe").asText();
+        assertEquals("List-Unsubscribe=One-Click", welcome.get("headers").get("List-Unsubscribe-Post").asText());
+        assertNotNull(welcome.get("headers").get("Message-ID"));
+        assertTrue(welcome.get("text").asText().contains("/unsubscribe?token="), "a visible unsubscribe link");
+        System.out.printf("make run: signup -> confirmation mail %d ms, confirm -> welcome mail %d ms%n",
+                confirmationMs, welcomeMs);
+
+        // What a mail client does for RFC 8058: one POST, no cookie, no page.
+        HttpResponse<String> oneClick = HTTP.send(HttpRequest.newBuilder(URI.create(
+                        listUnsubscribe.substring(1, listUnsubscribe.length() - 1)))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("List-Unsubscribe=One-Click")).build(), BodyHandlers.ofString());
+        assertEquals(200, oneClick.statusCode(), oneClick.body());
+        assertEquals("UNSUBSCRIBED", status(email));
+        await().atMost(WAIT).until(() -> delivered(SignupEvent.UNSUBSCRIBED, email));
+        assertEquals(2, mails(email).size(), "confirmation and welcome, nothing after unsubscribing");
+    }
+
+    @Test
+    void thePageWorksFromBothOriginsMakeRunServesItUnder() {
+        for (String host : List.of("localhost", "127.0.0.1")) {
+            String email = "origin." + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
+            signUp(stack.pageOrigin(host) + "/", email);
+            assertEquals(1, stack.database().count("select count(*) from subscriber where email = ?", email), host);
+        }
+    }
+
+    @Test
+    void aRepeatedSignupOfAPendingAddressSendsNoSecondConfirmation() throws Exception {
+        String email = "rep." + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
+        signUp(stack.pageUrl(), email);
+        await().atMost(WAIT).until(() -> mailTo(email, "confirm") != null);
 
         int eventsBefore = stack.broker().received().size();
-        signUp(email.toUpperCase().replace("@EXAMPLE.COM", "@Example.com"));
+        signUp(stack.pageUrl(), email.toUpperCase().replace("@EXAMPLE.COM", "@Example.com"));
         assertEquals(eventsBefore, stack.broker().received().size(), "a repeated address emits no event");
-        assertEquals(1, mailsTo(email), "and sends no second mail");
-        assertEquals(1, stack.broker().deliveries().stream().filter(d -> d.eventId().equals(eventId)).count());
+        assertEquals(1, mails(email).size(), "and sends no second mail");
     }
 
     @Test
@@ -81,49 +135,51 @@ class LocalStackIT {
         String email = "bob." + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
         stack.inbox().stopSmtp();
         try {
-            signUp(email);
-            await().atMost(Duration.ofSeconds(20)).until(() -> stack.broker().deliveries().stream()
+            signUp(stack.pageUrl(), email);
+            await().atMost(WAIT).until(() -> stack.broker().deliveries().stream()
                     .anyMatch(d -> d.outcome().equals("retrying") && d.status() == 503));
         } finally {
             stack.inbox().startSmtp();
         }
         // Within the Broker's retry budget from knative/10-broker.yaml (8 retries, exponential from 0.5 s).
-        await().atMost(Duration.ofSeconds(60)).until(() -> mailsTo(email) == 1);
+        await().atMost(Duration.ofSeconds(60)).until(() -> mails(email).size() == 1);
     }
 
-    private static void signUp(String email) {
-        browser.get(stack.pageUrl());
+    private static void signUp(String page, String email) {
+        browser.get(page);
         browser.findElement(By.id("email")).sendKeys(email);
         browser.findElement(By.cssSelector("button[type=submit]")).click();
         new WebDriverWait(browser, Duration.ofSeconds(10))
-                .until(ExpectedConditions.textToBePresentInElementLocated(By.id("status"), "Thanks!"));
+                .until(ExpectedConditions.textToBePresentInElementLocated(By.id("status"), "Almost done"));
     }
 
-    /** The id of the event for {@code email} that the send-welcome-email Trigger delivered, or null. */
-    private static String deliveredEventFor(String email) throws Exception {
-        for (JsonNode delivery : get(stack.broker().url().resolve("/deliveries"))) {
-            if (delivery.get("trigger").asText().equals("send-welcome-email")
-                    && delivery.get("eventType").asText().equals(SubscriptionCreated.TYPE)
-                    && delivery.get("outcome").asText().equals("delivered")
-                    && stack.broker().received().stream().anyMatch(e -> e.getId().equals(delivery.get("eventId").asText())
-                            && new String(e.getData().toBytes()).contains(email))) {
-                return delivery.get("eventId").asText();
+    private static String status(String email) {
+        return (String) stack.database().query("select status from subscriber where email = ?", email).get(0)
+                .get("status");
+    }
+
+    /** Whether an event of {@code type} about {@code email} was delivered by its Trigger. */
+    private static boolean delivered(SignupEvent type, String email) {
+        return stack.broker().deliveries().stream().filter(d -> d.outcome().equals("delivered")
+                        && d.eventType().equals(type.type()))
+                .anyMatch(d -> stack.broker().received().stream().anyMatch(e -> e.getId().equals(d.eventId())
+                        && new String(e.getData().toBytes()).contains(email)));
+    }
+
+    /** The one mail to {@code email} whose subject contains {@code subject}, or null. */
+    private static JsonNode mailTo(String email, String subject) throws Exception {
+        return mails(email).stream().filter(mail -> mail.get("subject").asText().contains(subject)).findFirst()
+                .orElse(null);
+    }
+
+    private static List<JsonNode> mails(String email) throws Exception {
+        List<JsonNode> mails = new ArrayList<>();
+        for (JsonNode mail : JSON.readTree(HTTP.send(HttpRequest.newBuilder(
+                URI.create(stack.inbox().url() + "api/messages")).build(), BodyHandlers.ofString()).body())) {
+            if (mail.get("to").asText().equals(email)) {
+                mails.add(mail);
             }
         }
-        return null;
-    }
-
-    private static int mailsTo(String email) throws Exception {
-        int count = 0;
-        for (JsonNode mail : get(URI.create(stack.inbox().url() + "api/messages"))) {
-            if (mail.get("to").asText().equals(email) && mail.get("text").asText().contains(email)) {
-                count++;
-            }
-        }
-        return count;
-    }
-
-    private static JsonNode get(URI url) throws Exception {
-        return JSON.readTree(HTTP.send(HttpRequest.newBuilder(url).build(), BodyHandlers.ofString()).body());
+        return mails;
     }
 }

@@ -1,15 +1,22 @@
 package io.signup.manifests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.Test;
 
@@ -20,9 +27,10 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.quarkus.funqy.knative.events.CloudEventMapping;
-import io.signup.contract.SubscriptionCreated;
+import io.signup.contract.SignupEvent;
 import io.signup.manifests.Manifests.Manifest;
 import io.signup.saveemail.function.SaveEmailFunctions;
+import io.signup.sendemail.function.SendEmailFunctions;
 
 /** The manifests say what the code does: same event type, same function for the ping, same variable names. */
 class CodeConsistencyTest {
@@ -33,10 +41,21 @@ class CodeConsistencyTest {
     private final List<Manifest> manifests = Manifests.all();
 
     @Test
-    void theTriggerFiltersOnTheTypeSaveEmailFnEmitsAndDeliversToSendEmailFn() {
-        Trigger trigger = only(Trigger.class);
-        assertEquals(SubscriptionCreated.TYPE, trigger.getSpec().getFilter().getAttributes().get("type"));
-        assertEquals("send-email-fn", trigger.getSpec().getSubscriber().getRef().getName());
+    void everyEventTypeHasOneTriggerToAFunctionOfSendEmailFnMappedToIt() {
+        Map<String, Trigger> byType = new HashMap<>();
+        manifests.stream().map(Manifest::resource).filter(Trigger.class::isInstance).map(Trigger.class::cast)
+                .forEach(trigger -> assertNull(byType.put(trigger.getSpec().getFilter().getAttributes().get("type"),
+                        trigger), "one Trigger per type"));
+        Set<String> mapped = Arrays.stream(SendEmailFunctions.class.getMethods())
+                .map(method -> method.getAnnotation(CloudEventMapping.class)).filter(Objects::nonNull)
+                .map(CloudEventMapping::trigger).collect(Collectors.toSet());
+        for (SignupEvent event : SignupEvent.values()) {
+            Trigger trigger = byType.remove(event.type());
+            assertNotNull(trigger, "a Trigger for " + event.type());
+            assertEquals("send-email-fn", trigger.getSpec().getSubscriber().getRef().getName());
+            assertTrue(mapped.contains(event.type()), "send-email-fn has a function for " + event.type());
+        }
+        assertEquals(Map.of(), byType, "no Trigger for a type nobody emits");
     }
 
     @Test
@@ -59,8 +78,31 @@ class CodeConsistencyTest {
 
     @Test
     void everyVariableAManifestSetsIsOneTheFunctionReads() {
+        assertEquals(List.of(), unknownVariables(manifests));
+    }
+
+    @Test
+    void aVariableNoFunctionReadsIsCaught() {
+        Manifest broken = new Manifest(Path.of("99-broken.yaml"), Manifests.parse("""
+                apiVersion: serving.knative.dev/v1
+                kind: Service
+                metadata: {name: save-email-fn, namespace: signup}
+                spec:
+                  template:
+                    spec:
+                      containers:
+                        - image: signup/save-email-fn
+                          env:
+                            - {name: QUARKUS_DATASOURCE_REACTIVE_URL, value: postgresql://db/signup}
+                            - {name: QUARKUS_DATASOURCE_REACTVE_URL, value: postgresql://db/signup}
+                """));
+        assertEquals(List.of("99-broken.yaml: save-email-fn does not read QUARKUS_DATASOURCE_REACTVE_URL"),
+                unknownVariables(List.of(broken)));
+    }
+
+    private List<String> unknownVariables(List<Manifest> checked) {
         List<String> unknown = new ArrayList<>();
-        for (Manifest m : manifests) {
+        for (Manifest m : checked) {
             for (Container container : Containers.of(m.resource())) {
                 if (!container.getImage().startsWith("signup/")) {
                     continue; // not one of our functions
@@ -74,13 +116,7 @@ class CodeConsistencyTest {
                 }
             }
         }
-        assertEquals(List.of(), unknown);
-    }
-
-    @Test
-    void aVariableNoFunctionReadsIsCaught() {
-        assertTrue(readableVariables("save-email-fn").contains("QUARKUS_DATASOURCE_REACTIVE_URL"));
-        assertTrue(!readableVariables("save-email-fn").contains("QUARKUS_DATASOURCE_REACTVE_URL"));
+        return unknown;
     }
 
     private Set<String> variables(Container container) {

@@ -29,7 +29,6 @@ public interface SaveEmailConfig {
      * pages, and a GET of an unsubscribe link is sent on to its unsubscribe page. A form posted from another page
      * origin allowed by CORS is sent back to that origin.
      */
-    @WithDefault("http://localhost:8080")
     URI pageUrl();
 
     interface Broker {

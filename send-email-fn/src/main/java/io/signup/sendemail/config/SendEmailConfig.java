@@ -35,14 +35,12 @@ public interface SendEmailConfig {
     /** Public URLs our mails link to (links must work from a mail client, so they are never cluster-local). */
     interface Links {
         /** render-html-fn: its confirmation and unsubscribe pages (env SIGNUP_LINKS_PAGE_URL). */
-        @WithDefault("http://localhost:8080")
         URI pageUrl();
 
         /**
          * save-email-fn: the RFC 8058 one-click target named in {@code List-Unsubscribe} (env
          * SIGNUP_LINKS_ACTION_URL). Mail providers require https in production.
          */
-        @WithDefault("http://localhost:8081")
         URI actionUrl();
     }
 }
