@@ -85,9 +85,11 @@ undeploy: kube-context ## Delete what deploy applied (the Postgres volume goes w
 	kubectl delete -k k8s/ --ignore-not-found
 
 .PHONY: triggers
-triggers: ## Show the Trigger with kn: kn trigger list and kn trigger describe
+triggers: ## Show the Triggers with kn: kn trigger list, then kn trigger describe of each
 	kn trigger list -n $(NAMESPACE)
-	kn trigger describe send-welcome-email -n $(NAMESPACE)
+	for trigger in send-confirmation-mail send-welcome-mail forget-unsubscribed; do \
+		kn trigger describe $$trigger -n $(NAMESPACE); \
+	done
 
 .PHONY: kube-context
 kube-context:
