@@ -198,6 +198,9 @@ class SaveEmailFunctionTest {
                     .options("/saveEmail")
                     .then().statusCode(200).header("Access-Control-Allow-Origin", origin);
         }
+        given().header("Origin", "http://localhost:8080").contentType(ContentType.JSON)
+                .body(Map.of("email", uniqueEmail("expose"))).post("/saveEmail")
+                .then().statusCode(200).header("Access-Control-Expose-Headers", "Retry-After");
 
         given().header("Origin", "https://evil.example").header("Access-Control-Request-Method", "POST")
                 .options("/saveEmail")

@@ -50,7 +50,6 @@ class MailServerOutageTest {
         } finally {
             OUTAGE_MAIL.start();
         }
-        assertEquals(0, mailsTo(OUTAGE_MAIL, email).size());
 
         untilAccepted(() -> deliverBinary(SignupEvent.REQUESTED.type(), id, requested(email, null)));
 
@@ -71,6 +70,5 @@ class MailServerOutageTest {
             OUTAGE_MAIL.stopStuck();
             OUTAGE_MAIL.start();
         }
-        assertEquals(0, mailsTo(OUTAGE_MAIL, email).size());
     }
 }

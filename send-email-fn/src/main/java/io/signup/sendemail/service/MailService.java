@@ -117,12 +117,32 @@ public class MailService {
             sender.send(body.get().mail(mail), config.mail().sendTimeout());
         } catch (RuntimeException e) {
             deliveries.failed(event.toString());
-            count(kind, "failed", "smtp_unavailable");
-            throw new MailUnavailableException(e);
+            throw classified(event, kind, e);
         }
         deliveries.delivered(event.toString());
         count(kind, "sent", "none");
         Log.infof("%s mail for event %s accepted by the mail server", kind, event);
+    }
+
+    /**
+     * A recipient the server refuses for good makes the event poison (400, with the server's reply, which Knative
+     * hands to the dead-letter sink); anything else is a 503 the Broker retries.
+     */
+    private RuntimeException classified(EventKey event, String kind, RuntimeException e) {
+        SmtpFailure failure = SmtpFailure.of(e);
+        switch (failure.kind()) {
+            case RECIPIENT_REFUSED -> {
+                Log.warnf("Event %s dropped, the mail server refuses its recipient: %s", event, failure.reply());
+                count(kind, "rejected", "smtp_recipient_refused");
+                return new PoisonEventException("mail server refused the recipient: " + failure.reply());
+            }
+            case AUTHENTICATION -> {
+                Log.errorf("Mail server refused our login, event %s will be retried: %s", event, failure.reply());
+                count(kind, "failed", "smtp_authentication");
+            }
+            default -> count(kind, "failed", "smtp_unavailable");
+        }
+        return new MailUnavailableException(e);
     }
 
     private EmailAddress recipient(EventKey event, String kind, String email) {
@@ -157,7 +177,10 @@ public class MailService {
         return new PoisonEventException(reason);
     }
 
-    /** mails_total{kind="confirmation|welcome|none", outcome="sent|duplicate|failed|rejected|suppressed|...", cause} */
+    /**
+     * mails_total{kind="confirmation|welcome|none", outcome="sent|duplicate|failed|rejected|suppressed|unsubscribed",
+     * cause="none|smtp_unavailable|smtp_authentication|smtp_recipient_refused|no_data|invalid_data"}
+     */
     private void count(String kind, String outcome, String cause) {
         metrics.counter("mails", "kind", kind, "outcome", outcome, "cause", cause).increment();
     }

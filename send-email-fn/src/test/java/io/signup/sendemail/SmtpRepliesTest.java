@@ -1,0 +1,101 @@
+package io.signup.sendemail;
+
+import static io.restassured.RestAssured.given;
+import static io.signup.sendemail.support.Events.deliverBinary;
+import static io.signup.sendemail.support.Events.requested;
+import static io.signup.sendemail.support.Mails.unique;
+import static org.hamcrest.Matchers.containsString;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.signup.contract.SignupEvent;
+import io.signup.testing.PrometheusText;
+import io.signup.testing.ScriptedSmtpServer;
+
+/**
+ * What the mail server says decides what the Broker does: a recipient refused for good is poison (400, not retried,
+ * the reply goes to the dead letters), anything that may pass later is 503, and a refused login is retried and loud.
+ */
+@QuarkusTest
+@WithTestResource(SmtpRepliesTest.Scripted.class)
+class SmtpRepliesTest {
+
+    static final ScriptedSmtpServer SMTP = new ScriptedSmtpServer();
+
+    public static class Scripted implements QuarkusTestResourceLifecycleManager {
+        @Override
+        public Map<String, String> start() {
+            return Map.of("quarkus.mailer.host", "localhost", "quarkus.mailer.port", Integer.toString(SMTP.port()),
+                    "quarkus.mailer.start-tls", "DISABLED", "signup.mail.send-timeout", "2s");
+        }
+
+        @Override
+        public void stop() {
+            SMTP.close();
+        }
+    }
+
+    @AfterEach
+    void friendlyAgain() {
+        SMTP.replyToMailFrom(null);
+    }
+
+    @Test
+    void aRecipientRefusedForGoodIsPoisonWithTheServersReply() {
+        String email = unique("gone");
+        SMTP.replyToRecipient(email, "550 5.1.1 <" + email + ">: Recipient address rejected: User unknown");
+        double before = mails("rejected", "smtp_recipient_refused");
+
+        deliverBinary(SignupEvent.REQUESTED, requested(email, null)).statusCode(400)
+                .body("error", containsString("550 5.1.1"))
+                .body("error", containsString("User unknown"));
+
+        assertEquals(0, SMTP.acceptedFor(email).size());
+        assertEquals(before + 1, mails("rejected", "smtp_recipient_refused"));
+    }
+
+    @Test
+    void eachPermanentRecipientRefusalIsPoison() {
+        for (String code : new String[] { "551 5.1.6 User has moved", "552 5.2.2 Mailbox full",
+                "553 5.1.3 Bad destination mailbox address syntax" }) {
+            String email = unique("perm");
+            SMTP.replyToRecipient(email, code);
+            deliverBinary(SignupEvent.REQUESTED, requested(email, null)).statusCode(400)
+                    .body("error", containsString(code.substring(0, 3)));
+        }
+    }
+
+    @Test
+    void aRecipientRefusedForNowIsRetried() {
+        String email = unique("later");
+        SMTP.replyToRecipient(email, "451 4.7.1 Greylisted, try again later");
+
+        deliverBinary(SignupEvent.REQUESTED, requested(email, null)).statusCode(503).header("Retry-After", "10");
+
+        SMTP.replyToRecipient(email, "250 2.1.5 Ok");
+        deliverBinary(SignupEvent.REQUESTED, requested(email, null)).statusCode(204);
+        assertEquals(1, SMTP.acceptedFor(email).size());
+    }
+
+    @Test
+    void aRefusedLoginIsRetriedAndCounted() {
+        double before = mails("failed", "smtp_authentication");
+        SMTP.replyToMailFrom("530 5.7.0 Authentication required");
+
+        deliverBinary(SignupEvent.REQUESTED, requested(unique("auth"), null)).statusCode(503);
+
+        assertEquals(before + 1, mails("failed", "smtp_authentication"));
+    }
+
+    private static double mails(String outcome, String cause) {
+        return PrometheusText.sum(PrometheusText.parse(given().get("/q/metrics").asString()), "mails_total",
+                Map.of("outcome", outcome, "cause", cause));
+    }
+}
