@@ -50,6 +50,10 @@ public class OutboxEvent extends PanacheEntityBase {
     @Column(name = "published_at")
     public Instant publishedAt;
 
+    /** Set aside: the Broker refused the event for good, or it reached the attempt cap. */
+    @Column(name = "dead_at")
+    public Instant deadAt;
+
     /** W3C trace context of the work that wrote the record; {@code null} when tracing is off. */
     public String traceparent;
 

@@ -2,6 +2,7 @@ package io.signup.saveemail;
 
 import static io.restassured.RestAssured.given;
 import static io.signup.saveemail.support.BrokerEvents.eventsFor;
+import static io.signup.saveemail.support.BrokerEvents.uniqueEmail;
 import static io.signup.saveemail.support.SaveEmailTestEnvironment.DATABASE;
 import static io.signup.saveemail.support.SaveEmailTestEnvironment.SINK;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -12,9 +13,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Consumer;
+import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.Test;
 
@@ -127,9 +130,69 @@ class OutboxRepublishTest {
                 where s.email = ?""", email).get(0);
     }
 
-    private static String uniqueEmail(String name) {
-        String email = name + "." + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
-        assertTrue(eventsFor(email).isEmpty());
-        return email;
+    @Test
+    void aRecordTheBrokerRefusesForGoodIsSetAsideAndDoesNotBlockYoungerOnes() {
+        String poison = uniqueEmail("poison");
+        String younger = uniqueEmail("young");
+        UUID poisonId = insertPendingEvent(poison, Instant.now().minusSeconds(10));
+        insertPendingEvent(younger, Instant.now().minusSeconds(5));
+        SINK.answer(request -> poisonId.toString().equals(request.header("ce-id")), 400);
+
+        republishOverPlainHttp();
+
+        assertEquals(1, eventsFor(younger).size(), "the younger record went out");
+        Map<String, Object> setAside = outboxRecordFor(poison);
+        assertNotNull(setAside.get("dead_at"), "set aside");
+        assertNull(setAside.get("published_at"));
+        assertTrue(setAside.get("last_error").toString().contains("400"), setAside.get("last_error").toString());
+        republishOverPlainHttp();
+        assertEquals(1, (int) outboxRecordFor(poison).get("attempts"), "a set-aside record is not tried again");
+    }
+
+    @Test
+    void aRecordPastTheAttemptCapIsSetAside() {
+        String email = uniqueEmail("capped");
+        UUID id = insertPendingEvent(email, Instant.now().minusSeconds(1));
+        DATABASE.execute("update outbox_event set attempts = 59 where id = ?", id);
+        SINK.answer(request -> id.toString().equals(request.header("ce-id")), 503);
+
+        republishOverPlainHttp();
+
+        Map<String, Object> record = outboxRecordFor(email);
+        assertNotNull(record.get("dead_at"));
+        assertEquals(60, record.get("attempts"));
+    }
+
+    @Test
+    void aBacklogLargerThanABatchDrainsInOneRun() {
+        List<String> emails = IntStream.range(0, 250).mapToObj(i -> uniqueEmail("backlog" + i)).toList();
+        emails.forEach(email -> insertPendingEvent(email, Instant.now().minusSeconds(1)));
+
+        republishOverPlainHttp();
+
+        assertEquals(0, emails.stream().filter(email -> eventsFor(email).isEmpty()).count(),
+                "250 records with a batch size of 100");
+    }
+
+    @Test
+    void publishedRecordsArePrunedAfterTheRetention() {
+        String old = uniqueEmail("old");
+        String recent = uniqueEmail("recent");
+        insertPendingEvent(old, Instant.now().minusSeconds(1));
+        insertPendingEvent(recent, Instant.now().minusSeconds(1));
+        DATABASE.execute("""
+                update outbox_event set published_at = now() - interval '8 days'
+                where subscriber_id = (select id from subscriber where email = ?)""", old);
+        DATABASE.execute("""
+                update outbox_event set published_at = now() - interval '6 days'
+                where subscriber_id = (select id from subscriber where email = ?)""", recent);
+
+        republishOverPlainHttp();
+
+        assertEquals(0, DATABASE.count("""
+                select count(*) from outbox_event o join subscriber s on s.id = o.subscriber_id where s.email = ?""", old));
+        assertEquals(1, DATABASE.count("""
+                select count(*) from outbox_event o join subscriber s on s.id = o.subscriber_id where s.email = ?""",
+                recent));
     }
 }

@@ -94,7 +94,8 @@ public class BrokerClient {
         return null;
     }
 
-    private static boolean isRetryable(Throwable failure) {
+    /** Whether a retry may fix {@code failure}: no answer, 5xx, or a status Knative itself retries. */
+    public static boolean isRetryable(Throwable failure) {
         return failure instanceof BrokerException broker
                 && (broker.status() == 0 || broker.status() >= 500 || RETRYABLE_STATUS.contains(broker.status()));
     }

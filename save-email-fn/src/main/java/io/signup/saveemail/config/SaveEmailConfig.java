@@ -60,9 +60,21 @@ public interface SaveEmailConfig {
         @WithDefault("30s")
         Duration lease();
 
-        /** Records claimed by one republish call; what is left waits for the next one. */
+        /** Records claimed at a time by a republish run. */
         @WithDefault("100")
         int batchSize();
+
+        /** How long one republish run may keep publishing batches; what is left waits for the next run. */
+        @WithDefault("20s")
+        Duration republishBudget();
+
+        /** Attempts after which a record that still fails is set aside instead of retried. */
+        @WithDefault("60")
+        int maxAttempts();
+
+        /** How long published records (which hold addresses) are kept. */
+        @WithDefault("P7D")
+        Duration retention();
     }
 
     interface Consent {

@@ -5,7 +5,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -25,7 +24,6 @@ import io.signup.saveemail.Subscriber;
 import io.signup.saveemail.TraceContext;
 import io.signup.saveemail.client.BrokerClient;
 import io.signup.saveemail.config.SaveEmailConfig;
-import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -44,11 +42,16 @@ public class OutboxRelay {
     private static final int LAST_ERROR_MAX_LENGTH = 500;
     private static final String CLAIM_DUE_SQL = """
             select * from outbox_event
-            where published_at is null and available_at <= :now
+            where published_at is null and dead_at is null and available_at <= :now
             order by created_at
             limit :limit
             for update skip locked""";
     private static final String MARK_PUBLISHED_SQL = "update outbox_event set published_at = now() where id = $1";
+    private static final String RELEASE_SQL = """
+            update outbox_event set available_at = now(), attempts = attempts + 1, last_error = $1 where id = $2""";
+    private static final String SET_ASIDE_SQL = """
+            update outbox_event set dead_at = now(), attempts = attempts + 1, last_error = $1 where id = $2""";
+    private static final String PRUNE_SQL = "delete from outbox_event where published_at < $1";
 
     private final BrokerClient broker;
     private final ObjectMapper mapper;
@@ -97,25 +100,56 @@ public class OutboxRelay {
     public Uni<Void> publish(OutboxEvent record) {
         return broker.publish(record)
                 .chain(() -> markPublished(record.id, "direct"))
-                .onFailure().recoverWithUni(failure -> release(record.id, failure).chain(this::refreshPending));
+                .onFailure().recoverWithUni(failure -> failed(record, failure).chain(this::refreshPending));
     }
 
     /**
-     * Claims the pending records whose lease has expired (oldest first, one batch) and publishes them in order. Stops
-     * at the first failure: the Broker is likely down, and the rest keep their lease until a later call.
+     * Publishes what is due, batch after batch (oldest first), until nothing is left, the time budget is spent, or the
+     * Broker fails in a way a retry may fix (it is likely down: the rest waits for the next call). A record the Broker
+     * refuses for good, or one past the attempt cap, is set aside and the run goes on, so it never blocks younger
+     * records. Then published records older than the retention are deleted.
      *
      * @return how many events were published
      */
     public Uni<Integer> republishPending() {
-        return claimDue().chain(records -> Multi.createFrom().iterable(records)
-                .onItem().transformToUniAndConcatenate(record -> broker.publish(record)
-                        .chain(() -> markPublished(record.id, "republish"))
-                        .onFailure().call(failure -> release(record.id, failure))
-                        .replaceWith(record))
-                .onFailure().recoverWithCompletion()
-                .collect().with(Collectors.counting())
-                .map(Long::intValue))
+        Instant deadline = Instant.now().plus(config.republishBudget());
+        return drain(deadline, 0)
+                .call(this::prunePublished)
                 .call(this::refreshPending);
+    }
+
+    private Uni<Integer> drain(Instant deadline, int publishedSoFar) {
+        if (!Instant.now().isBefore(deadline)) {
+            return Uni.createFrom().item(publishedSoFar);
+        }
+        return claimDue().chain(records -> publishInOrder(records).chain(batch -> {
+            int published = publishedSoFar + batch.published();
+            boolean more = records.size() == config.batchSize() && !batch.brokerDown();
+            return more ? drain(deadline, published) : Uni.createFrom().item(published);
+        }));
+    }
+
+    /** What one batch did: events published, and whether the Broker failed as if down. */
+    private record Batch(int published, boolean brokerDown) {
+    }
+
+    private Uni<Batch> publishInOrder(List<OutboxEvent> records) {
+        Uni<Batch> chain = Uni.createFrom().item(new Batch(0, false));
+        for (OutboxEvent record : records) {
+            chain = chain.chain(batch -> batch.brokerDown() ? Uni.createFrom().item(batch) : broker.publish(record)
+                    .chain(() -> markPublished(record.id, "republish"))
+                    .replaceWith(new Batch(batch.published() + 1, false))
+                    .onFailure().recoverWithUni(failure -> failed(record, failure)
+                            .replaceWith(new Batch(batch.published(), BrokerClient.isRetryable(failure)))));
+        }
+        return chain;
+    }
+
+    /** Sets the record aside when the Broker refused it for good or it reached the attempt cap, else releases it. */
+    private Uni<Void> failed(OutboxEvent record, Throwable failure) {
+        boolean lastAttempt = record.attempts + 1 >= config.maxAttempts();
+        return BrokerClient.isRetryable(failure) && !lastAttempt ? release(record.id, failure)
+                : setAside(record.id, failure);
     }
 
     private Uni<List<OutboxEvent>> claimDue() {
@@ -142,7 +176,7 @@ public class OutboxRelay {
     }
 
     private Uni<Void> refreshPending() {
-        return Panache.withSession(() -> OutboxEvent.count("publishedAt is null"))
+        return Panache.withSession(() -> OutboxEvent.count("publishedAt is null and deadAt is null"))
                 .invoke(pending::set)
                 .replaceWithVoid()
                 .onFailure().recoverWithNull();
@@ -152,12 +186,36 @@ public class OutboxRelay {
     private Uni<Void> release(UUID id, Throwable failure) {
         Log.warnf("Event %s not published, left in the outbox: %s", id, failure.getMessage());
         metrics.counter("outbox.publish.failures").increment();
+        return record(id, failure, RELEASE_SQL);
+    }
+
+    /** outbox_set_aside_total: records the Broker refused for good or that reached the attempt cap. */
+    private Uni<Void> setAside(UUID id, Throwable failure) {
+        Log.errorf("Event %s set aside in the outbox, it is not sent again unless dead_at is cleared: %s", id,
+                failure.getMessage());
+        metrics.counter("outbox.set.aside").increment();
+        return record(id, failure, SET_ASIDE_SQL);
+    }
+
+    private Uni<Void> record(UUID id, Throwable failure, String sql) {
         String error = String.valueOf(failure.getMessage());
-        return Panache.withTransaction(() -> OutboxEvent.update(
-                        "availableAt = ?1, attempts = attempts + 1, lastError = ?2 where id = ?3",
-                        Instant.now(), error.substring(0, Math.min(error.length(), LAST_ERROR_MAX_LENGTH)), id))
+        return pool.preparedQuery(sql)
+                .execute(Tuple.of(error.substring(0, Math.min(error.length(), LAST_ERROR_MAX_LENGTH)), id))
                 .replaceWithVoid()
                 .onFailure().invoke(e -> Log.warnf("Event %s stays leased until its lease ends: %s", id, e.getMessage()))
+                .onFailure().recoverWithNull();
+    }
+
+    /** Published records carry addresses: they are kept only as long as the retention says. */
+    private Uni<Void> prunePublished() {
+        return pool.preparedQuery(PRUNE_SQL)
+                .execute(Tuple.of(Instant.now().minus(config.retention()).atOffset(java.time.ZoneOffset.UTC)))
+                .invoke(rows -> {
+                    if (rows.rowCount() > 0) {
+                        Log.infof("Deleted %d published outbox record(s) past the retention", rows.rowCount());
+                    }
+                })
+                .replaceWithVoid()
                 .onFailure().recoverWithNull();
     }
 }
