@@ -7,6 +7,7 @@ import static io.signup.sendemail.support.Mails.unique;
 import static org.hamcrest.Matchers.containsString;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.util.HashMap;
 import java.util.Map;
 
 import org.junit.jupiter.api.AfterEach;
@@ -16,6 +17,7 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.signup.contract.SignupEvent;
+import io.signup.sendemail.support.SendEmailTestEnvironment;
 import io.signup.testing.PrometheusText;
 import io.signup.testing.ScriptedSmtpServer;
 
@@ -32,8 +34,11 @@ class SmtpRepliesTest {
     public static class Scripted implements QuarkusTestResourceLifecycleManager {
         @Override
         public Map<String, String> start() {
-            return Map.of("quarkus.mailer.host", "localhost", "quarkus.mailer.port", Integer.toString(SMTP.port()),
-                    "quarkus.mailer.start-tls", "DISABLED", "signup.mail.send-timeout", "2s");
+            Map<String, String> config = new HashMap<>(SendEmailTestEnvironment.database());
+            config.putAll(Map.of("quarkus.mailer.host", "localhost", "quarkus.mailer.port",
+                    Integer.toString(SMTP.port()), "quarkus.mailer.start-tls", "DISABLED",
+                    "signup.mail.send-timeout", "2s"));
+            return config;
         }
 
         @Override

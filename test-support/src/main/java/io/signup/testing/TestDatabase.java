@@ -9,9 +9,11 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
@@ -87,6 +89,29 @@ public final class TestDatabase {
                 }
                 return result;
             }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Applies the migrations in {@code folder} ({@code V<n>__*.sql}, in version order) with plain JDBC: for tests of a
+     * function that uses tables another function's Flyway owns.
+     */
+    public void migrate(Path folder) {
+        try (Stream<Path> files = Files.list(folder)) {
+            List<Path> scripts = files.filter(f -> f.getFileName().toString().matches("V\\d+__.*\\.sql"))
+                    .sorted(Comparator.comparingInt(f -> Integer.parseInt(
+                            f.getFileName().toString().replaceAll("^V(\\d+)__.*", "$1"))))
+                    .toList();
+            try (Connection connection = postgres.getPostgresDatabase().getConnection();
+                    java.sql.Statement statement = connection.createStatement()) {
+                for (Path script : scripts) {
+                    statement.execute(Files.readString(script));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }

@@ -27,7 +27,14 @@ public interface SendEmailConfig {
         @WithDefault("10s")
         Duration sendTimeout();
 
-        /** How many recently handled events this instance remembers to recognise a redelivery. */
+        /**
+         * How long a delivery holds its event while sending: longer than any send can last (send timeout, SMTP socket
+         * timeouts), so that no second instance sends while the first may still succeed.
+         */
+        @WithDefault("60s")
+        Duration lease();
+
+        /** How many unsubscribes this instance remembers to hold back a late welcome mail. */
         @WithDefault("10000")
         int rememberedEvents();
     }

@@ -4,12 +4,15 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import io.signup.http.FailureMapping;
 import io.signup.http.HttpAnswer;
+import io.signup.sendemail.service.InFlightException;
 import io.signup.sendemail.service.MailUnavailableException;
 import io.signup.sendemail.service.PoisonEventException;
+import io.signup.sendemail.service.StateUnavailableException;
 
 /**
  * Answers in Knative's delivery terms: 400 for an event that can never succeed (Knative does not retry it), 503 for a
- * mail server that may take it later (Knative retries with backoff, then dead-letters it).
+ * mail server or database that may answer later, 409 while another delivery sends the same event (Knative retries
+ * both with backoff, then dead-letters the event).
  */
 @ApplicationScoped
 public class MailFailureMapping implements FailureMapping {
@@ -24,6 +27,12 @@ public class MailFailureMapping implements FailureMapping {
         }
         if (FailureMapping.find(failure, MailUnavailableException.class) != null) {
             return new HttpAnswer(503, "mail server unavailable, retry later", RETRY_AFTER_SECONDS);
+        }
+        if (FailureMapping.find(failure, StateUnavailableException.class) != null) {
+            return new HttpAnswer(503, "delivery records unavailable, retry later", RETRY_AFTER_SECONDS);
+        }
+        if (FailureMapping.find(failure, InFlightException.class) != null) {
+            return new HttpAnswer(409, "this event is being sent by another delivery, retry later", RETRY_AFTER_SECONDS);
         }
         return null;
     }

@@ -1,7 +1,5 @@
 package io.signup.sendemail.service;
 
-import java.time.Duration;
-
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -9,10 +7,12 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.instrumentation.annotations.WithSpan;
 import io.quarkus.mailer.MailTemplate.MailTemplateInstance;
+import io.smallrye.mutiny.Uni;
 
 /**
- * Hands a mail to the SMTP server and waits, at most {@code timeout}, until the server accepted it. Its own bean so
- * that the send is a client span of the delivery's trace, declared rather than coded.
+ * Hands a mail to the SMTP server. The send is started at once and runs to its end whoever waits for it, so a caller
+ * that stops waiting (a timeout) still learns the outcome through the returned Uni. Its own bean so that the send is
+ * a client span of the delivery's trace, declared rather than coded.
  */
 @ApplicationScoped
 public class MailSender {
@@ -24,9 +24,12 @@ public class MailSender {
         this.fromDomain = from.replaceAll(".*@", "").replaceAll("[>\\s]", "");
     }
 
+    /** Starts sending; the Uni completes when the server accepted the mail, or fails with why it did not. */
     @WithSpan(value = "smtp send", kind = SpanKind.CLIENT)
-    public void send(MailTemplateInstance mail, Duration timeout) {
-        mail.send().await().atMost(timeout);
+    public Uni<Void> start(MailTemplateInstance mail) {
+        Uni<Void> sending = mail.send().memoize().indefinitely();
+        sending.subscribe().with(done -> { }, failed -> { }); // runs now, awaited or not
+        return sending;
     }
 
     public String fromDomain() {

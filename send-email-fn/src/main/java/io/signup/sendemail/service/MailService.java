@@ -19,6 +19,8 @@ import io.signup.contract.SubscriptionConfirmed;
 import io.signup.contract.SubscriptionRequested;
 import io.signup.contract.SubscriptionUnsubscribed;
 import io.signup.sendemail.config.SendEmailConfig;
+import io.smallrye.mutiny.TimeoutException;
+import io.smallrye.mutiny.Uni;
 
 /**
  * Turns subscription events into mails: a confirmation mail per request, a welcome mail per confirmation, and nothing
@@ -44,12 +46,12 @@ public class MailService {
     }
 
     private final MailSender sender;
-    private final DeliveryLog deliveries;
+    private final MailDeliveries deliveries;
     private final Suppressions suppressions;
     private final SendEmailConfig config;
     private final MeterRegistry metrics;
 
-    public MailService(MailSender sender, DeliveryLog deliveries, Suppressions suppressions, SendEmailConfig config,
+    public MailService(MailSender sender, MailDeliveries deliveries, Suppressions suppressions, SendEmailConfig config,
             MeterRegistry metrics) {
         this.sender = sender;
         this.deliveries = deliveries;
@@ -105,21 +107,47 @@ public class MailService {
         count("none", "unsubscribed", "none");
     }
 
-    /** Sends {@code mail} (recipient, subject, headers) with the template's body, once per event. */
+    /**
+     * Sends {@code mail} (recipient, subject, headers) with the template's body, once per event across all instances.
+     * The answer is 204 only after the SMTP server accepted the mail. A send that outlives the send timeout is
+     * answered 503 but keeps its claim: if it completes later, the event is marked sent and a redelivery mails
+     * nothing; if it fails, the claim is released for the redelivery.
+     */
     private void send(EventKey event, String kind, Mail mail, Supplier<MailTemplateInstance> body) {
-        if (!deliveries.begin(event.toString())) {
-            Log.infof("Event %s already mailed by this instance; no second mail", event);
-            count(kind, "duplicate", "none");
-            return;
+        String messageId = event.messageId(sender.fromDomain());
+        switch (deliveries.claim(event, messageId)) {
+            case SENT -> {
+                Log.infof("Event %s was mailed already; no second mail", event);
+                count(kind, "duplicate", "none");
+                return;
+            }
+            case IN_FLIGHT -> {
+                count(kind, "failed", "in_flight");
+                throw new InFlightException();
+            }
+            case OWNED -> {
+                // this delivery sends
+            }
         }
-        mail.addHeader("Message-ID", event.messageId(sender.fromDomain()));
+        mail.addHeader("Message-ID", messageId);
+        Uni<Void> sending = sender.start(body.get().mail(mail));
+        sending.subscribe().with(done -> deliveries.sent(event).subscribe().with(ignored -> { }),
+                failed -> deliveries.release(event).subscribe().with(ignored -> { }));
         try {
-            sender.send(body.get().mail(mail), config.mail().sendTimeout());
+            sending.await().atMost(config.mail().sendTimeout());
+        } catch (TimeoutException e) {
+            Log.warnf("Event %s: no answer from the mail server within %s; its outcome decides later", event,
+                    config.mail().sendTimeout());
+            count(kind, "failed", "smtp_timeout");
+            throw new MailUnavailableException(e);
         } catch (RuntimeException e) {
-            deliveries.failed(event.toString());
             throw classified(event, kind, e);
         }
-        deliveries.delivered(event.toString());
+        try {
+            deliveries.sent(event).await().atMost(config.mail().sendTimeout());
+        } catch (TimeoutException slowDatabase) {
+            Log.warnf("Event %s mailed; marking it took longer than %s and goes on", event, config.mail().sendTimeout());
+        }
         count(kind, "sent", "none");
         Log.infof("%s mail for event %s accepted by the mail server", kind, event);
     }
@@ -179,7 +207,7 @@ public class MailService {
 
     /**
      * mails_total{kind="confirmation|welcome|none", outcome="sent|duplicate|failed|rejected|suppressed|unsubscribed",
-     * cause="none|smtp_unavailable|smtp_authentication|smtp_recipient_refused|no_data|invalid_data"}
+     * cause="none|smtp_unavailable|smtp_timeout|smtp_authentication|smtp_recipient_refused|in_flight|no_data|invalid_data"}
      */
     private void count(String kind, String outcome, String cause) {
         metrics.counter("mails", "kind", kind, "outcome", outcome, "cause", cause).increment();

@@ -11,7 +11,7 @@ import io.signup.sendemail.config.SendEmailConfig;
 
 /**
  * Addresses this instance saw unsubscribe, and when: a welcome mail for a confirmation older than that (a late
- * redelivery) is not sent. Bounded and in memory, like {@link DeliveryLog}; save-email-fn's database is the record of
+ * redelivery) is not sent. Bounded and in memory, per instance; save-email-fn's database is the record of
  * who is subscribed, and it emits a welcome event only at the moment of confirmation.
  */
 @ApplicationScoped

@@ -1,13 +1,30 @@
 package io.signup.sendemail.support;
 
+import java.util.HashMap;
 import java.util.Map;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import io.signup.testing.FunctionProcess;
+import io.signup.testing.TestDatabase;
 
 /** Starts a real SMTP server once for the test run and points the function at it through the standard keys. */
 public class SendEmailTestEnvironment implements QuarkusTestResourceLifecycleManager {
 
     public static final TestMailServer MAIL = new TestMailServer();
+    /** One Postgres for every test class, with the schema save-email-fn's migrations make. */
+    public static final TestDatabase DATABASE = new TestDatabase();
+    private static boolean databaseStarted;
+
+    /** Starts {@link #DATABASE} once, and returns the settings that point the function at it. */
+    public static synchronized Map<String, String> database() {
+        if (!databaseStarted) {
+            DATABASE.start();
+            DATABASE.migrate(FunctionProcess.projectRoot().resolve("save-email-fn/src/main/resources/db/migration"));
+            databaseStarted = true;
+        }
+        return Map.of("quarkus.datasource.reactive.url", DATABASE.reactiveUrl(),
+                "quarkus.datasource.username", "postgres", "quarkus.datasource.password", "postgres");
+    }
 
     /** Its own server for the outage tests, which stop and restart it: the other tests never see it restarted. */
     public static class Outage extends SendEmailTestEnvironment {
@@ -27,7 +44,8 @@ public class SendEmailTestEnvironment implements QuarkusTestResourceLifecycleMan
     @Override
     public Map<String, String> start() {
         server().start();
-        return Map.ofEntries(
+        Map<String, String> config = new HashMap<>(database());
+        config.putAll(Map.ofEntries(
                 Map.entry("quarkus.mailer.host", "localhost"),
                 Map.entry("quarkus.mailer.port", Integer.toString(server().port())),
                 Map.entry("quarkus.mailer.start-tls", "DISABLED"),
@@ -36,7 +54,8 @@ public class SendEmailTestEnvironment implements QuarkusTestResourceLifecycleMan
                 Map.entry("signup.mail.confirm-subject", "Confirm, please"),
                 Map.entry("signup.links.page-url", "https://signup.test"),
                 Map.entry("signup.links.action-url", "https://save.signup.test/"),
-                Map.entry("signup.mail.send-timeout", "2s"));
+                Map.entry("signup.mail.send-timeout", "2s")));
+        return config;
     }
 
     @Override

@@ -28,6 +28,8 @@ public final class TestMailServer {
         ServerSetup setup = port == 0
                 ? new ServerSetup(0, "localhost", ServerSetup.PROTOCOL_SMTP).dynamicPort()
                 : new ServerSetup(port, "localhost", ServerSetup.PROTOCOL_SMTP);
+        // A port just freed by the stuck server may take a moment to bind again.
+        setup.setServerStartupTimeout(10_000);
         greenMail = new GreenMail(setup);
         greenMail.start();
         port = greenMail.getSmtp().getPort();
