@@ -37,6 +37,15 @@ run: ## Build, then run the whole system on this machine: page :8080, inbox :802
 stats: ## For a running make run stack: invocations, errors, p50/p99 and CPU seconds per function
 	java -cp local-stack/target/local-stack.jar io.signup.local.Stats
 
+.PHONY: dead-letters
+dead-letters: ## For a running make run stack: the events the Broker gave up on, as JSON
+	curl -fsS http://localhost:$(or $(SEND_EMAIL_PORT),8082)/dead-letters
+
+.PHONY: replay
+replay: ## For a running make run stack: send the dead letters back into the Broker (ID=<event id> for one)
+	curl -fsS -X POST "http://localhost:$(or $(SEND_EMAIL_PORT),8082)/dead-letters/replay$(if $(ID),?id=$(ID))"
+	@echo
+
 .PHONY: bench
 bench: ## Measure start, memory, throughput and latency on this machine (after make build); BENCH_JAVA_HOME=<JDK 25> adds AOT
 	java -Dsignup.root=$(CURDIR) -jar bench/target/bench.jar

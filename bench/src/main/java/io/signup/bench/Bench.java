@@ -140,14 +140,15 @@ public final class Bench {
         // As the Knative Service runs it: the migration Job owns the schema, a cold start does not migrate.
         save.put("QUARKUS_FLYWAY_MIGRATE_AT_START", "false");
         save.putAll(UNLIMITED);
+        Map<String, String> send = new LinkedHashMap<>(FunctionProcess.databaseEnvironment(database));
+        send.putAll(Map.of("QUARKUS_MAILER_HOST", "localhost", "QUARKUS_MAILER_PORT", Integer.toString(smtpPort),
+                "QUARKUS_MAILER_START_TLS", "DISABLED"));
         return List.of(
                 new App("empty REST app", jar("bench/baseline-app"), Map.of(), Requests.hello(), 200),
                 new App("render-html-fn", jar("render-html-fn"),
                         Map.of("SAVE_EMAIL_URL", "http://localhost:8081/saveEmail"), Requests.page(), 200),
                 new App("save-email-fn", jar("save-email-fn"), save, Requests.signup(), 200),
-                new App("send-email-fn", jar("send-email-fn"), Map.of("QUARKUS_MAILER_HOST", "localhost",
-                        "QUARKUS_MAILER_PORT", Integer.toString(smtpPort), "QUARKUS_MAILER_START_TLS", "DISABLED"),
-                        Requests.event(), 204));
+                new App("send-email-fn", jar("send-email-fn"), send, Requests.event(), 204));
     }
 
     private Path jar(String module) {

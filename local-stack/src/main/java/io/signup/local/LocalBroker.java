@@ -10,7 +10,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +28,6 @@ import com.sun.net.httpserver.HttpServer;
 
 import io.cloudevents.CloudEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;
-import io.cloudevents.core.provider.EventFormatProvider;
 import io.cloudevents.http.HttpMessageFactory;
 import io.cloudevents.jackson.JsonFormat;
 import io.fabric8.knative.duck.v1.DeliverySpec;
@@ -60,7 +58,6 @@ public final class LocalBroker implements AutoCloseable {
     private final ScheduledExecutorService dispatcher = Executors.newScheduledThreadPool(4);
     private final List<CloudEvent> received = new CopyOnWriteArrayList<>();
     private final List<Delivery> deliveries = new CopyOnWriteArrayList<>();
-    private final List<CloudEvent> deadLetters = new CopyOnWriteArrayList<>();
     private final HttpServer server;
 
     /**
@@ -84,21 +81,12 @@ public final class LocalBroker implements AutoCloseable {
         return URI.create("http://localhost:" + server.getAddress().getPort() + "/");
     }
 
-    /** The address of the Broker's own dead-letter store (the local stand-in for a dead-letter Service). */
-    public URI deadLetterUrl() {
-        return url().resolve("/dead-letters");
-    }
-
     public List<CloudEvent> received() {
         return List.copyOf(received);
     }
 
     public List<Delivery> deliveries() {
         return List.copyOf(deliveries);
-    }
-
-    public List<CloudEvent> deadLetters() {
-        return List.copyOf(deadLetters);
     }
 
     /** Accepts an event, as the Broker's ingress does, and fans it out to the matching Triggers. */
@@ -232,14 +220,7 @@ public final class LocalBroker implements AutoCloseable {
         String path = exchange.getRequestURI().getPath();
         if (exchange.getRequestMethod().equals("GET") && path.equals("/deliveries")) {
             answer(exchange, 200, JSON.writeValueAsBytes(deliveries));
-        } else if (exchange.getRequestMethod().equals("GET") && path.equals("/dead-letters")) {
-            List<Object> events = new ArrayList<>();
-            for (CloudEvent event : deadLetters) {
-                events.add(JSON.readTree(EventFormatProvider.getInstance().resolveFormat(JsonFormat.CONTENT_TYPE)
-                        .serialize(event)));
-            }
-            answer(exchange, 200, JSON.writeValueAsBytes(events));
-        } else if (exchange.getRequestMethod().equals("POST") && (path.equals("/") || path.equals("/dead-letters"))) {
+        } else if (exchange.getRequestMethod().equals("POST") && path.equals("/")) {
             Map<String, String> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
             exchange.getRequestHeaders().forEach((name, values) -> headers.put(name, values.get(0)));
             CloudEvent event;
@@ -249,12 +230,7 @@ public final class LocalBroker implements AutoCloseable {
                 answer(exchange, 400, ("{\"error\":\"not a CloudEvent\"}").getBytes(StandardCharsets.UTF_8));
                 return;
             }
-            if (path.equals("/")) {
-                ingest(event);
-            } else {
-                deadLetters.add(event);
-                System.out.println("[broker] dead letter kept: " + event.getType() + " " + event.getId());
-            }
+            ingest(event);
             exchange.sendResponseHeaders(202, -1);
         } else {
             exchange.sendResponseHeaders(405, -1);

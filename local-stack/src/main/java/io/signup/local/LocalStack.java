@@ -11,7 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 
 import io.fabric8.knative.sources.v1.SinkBinding;
 import io.signup.testing.FunctionProcess;
@@ -99,15 +99,11 @@ public final class LocalStack implements AutoCloseable {
         parts.add(inbox);
 
         KnativeConfig knative = KnativeConfig.load(settings.root().resolve("knative"));
-        AtomicReference<LocalBroker> brokerRef = new AtomicReference<>();
         Map<String, URI> services = Map.of(
                 "render-html-fn", URI.create(pageUrl()),
                 "save-email-fn", URI.create("http://localhost:" + settings.savePort() + "/"),
                 "send-email-fn", URI.create("http://localhost:" + settings.sendPort() + "/"));
-        java.util.function.Function<String, URI> resolve = name -> {
-            if (name.equals(knative.broker().getSpec().getDelivery().getDeadLetterSink().getRef().getName())) {
-                return brokerRef.get().deadLetterUrl();
-            }
+        Function<String, URI> resolve = name -> {
             URI url = services.get(name);
             if (url == null) {
                 throw new IllegalStateException("knative/ refers to Service " + name + ", which the local stack does not run");
@@ -115,7 +111,6 @@ public final class LocalStack implements AutoCloseable {
             return url;
         };
         broker = new LocalBroker(knative, resolve, settings.brokerPort());
-        brokerRef.set(broker);
         parts.add(broker);
 
         Map<String, Map<String, String>> environments = new HashMap<>();
@@ -126,12 +121,14 @@ public final class LocalStack implements AutoCloseable {
         save.put("SIGNUP_PAGE_URL", pageOrigin("localhost"));
         save.putAll(saveEmailOverrides);
         environments.put("save-email-fn", save);
-        environments.put("send-email-fn", Map.of(
+        Map<String, String> send = new HashMap<>(FunctionProcess.databaseEnvironment(database));
+        send.putAll(Map.of(
                 "QUARKUS_MAILER_HOST", "localhost",
                 "QUARKUS_MAILER_PORT", Integer.toString(settings.smtpPort()),
                 "QUARKUS_MAILER_START_TLS", "DISABLED",
                 "SIGNUP_LINKS_PAGE_URL", pageOrigin("localhost"),
                 "SIGNUP_LINKS_ACTION_URL", saveUrl));
+        environments.put("send-email-fn", send);
         environments.put("render-html-fn", Map.of("SAVE_EMAIL_URL", saveUrl + "/saveEmail"));
         // Readable logs on a developer's machine; the prod profile would write JSON for a log collector.
         environments.replaceAll((name, env) -> {
@@ -231,12 +228,13 @@ public final class LocalStack implements AutoCloseable {
                 Signup is running.
                   Sign up:        %s
                   Inbox:          %s  (JSON: %sapi/messages)
-                  Local Broker:   %s  (deliveries: %sdeliveries, dead letters: %sdead-letters)
+                  Local Broker:   %s  (deliveries: %sdeliveries)
+                  Dead letters:   make dead-letters, make replay
                   Postgres data:  %s
                   Function logs:  %s
                 Ctrl-C stops everything.
                 """, stack.pageUrl(), stack.inbox().url(), stack.inbox().url(), stack.broker().url(),
-                stack.broker().url(), stack.broker().url(), settings.runDirectory().resolve("postgres"),
+                stack.broker().url(), settings.runDirectory().resolve("postgres"),
                 settings.runDirectory().resolve("logs"));
         Thread.currentThread().join();
     }

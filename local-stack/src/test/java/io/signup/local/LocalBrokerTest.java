@@ -24,6 +24,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;
 import io.fabric8.knative.duck.v1.DeliverySpec;
+import io.signup.testing.RecordingSink;
 
 /** The local Broker against real HTTP subscribers that answer what each test scripts. */
 class LocalBrokerTest {
@@ -95,14 +96,17 @@ class LocalBrokerTest {
     }
 
     private final List<AutoCloseable> open = new CopyOnWriteArrayList<>();
-    private LocalBroker broker;
+    /** The dead-letter Service: a real HTTP server that keeps what it gets, as send-email-fn's store does. */
+    private final RecordingSink deadLetters = new RecordingSink();
 
     private LocalBroker broker(Subscriber subscriber, Subscriber replies) {
         KnativeConfig config = KnativeConfig.parse(List.of(BROKER, TRIGGER, REPLY_TRIGGER));
-        broker = new LocalBroker(config, name -> switch (name) {
+        deadLetters.start();
+        open.add(deadLetters::stop);
+        LocalBroker broker = new LocalBroker(config, name -> switch (name) {
             case "subscriber" -> subscriber.url();
             case "replies" -> replies.url();
-            case "dead-letters" -> broker.deadLetterUrl();
+            case "dead-letters" -> URI.create(deadLetters.url());
             default -> throw new IllegalArgumentException(name);
         }, 0);
         open.add(broker);
@@ -155,7 +159,7 @@ class LocalBrokerTest {
         long secondGap = subscriber.arrivals.get(2) - subscriber.arrivals.get(1);
         assertTrue(firstGap >= Duration.ofMillis(100).toNanos(), "first retry after 0.1 s: " + firstGap);
         assertTrue(secondGap >= Duration.ofMillis(200).toNanos(), "second retry after 0.2 s: " + secondGap);
-        assertTrue(broker.deadLetters().isEmpty());
+        assertTrue(deadLetters.received().isEmpty());
     }
 
     @Test
@@ -166,13 +170,13 @@ class LocalBrokerTest {
 
         broker.ingest(event);
 
-        await().atMost(Duration.ofSeconds(5)).until(() -> broker.deadLetters().size() == 1);
+        await().atMost(Duration.ofSeconds(5)).until(() -> deadLetters.received().size() == 1);
         assertEquals(1, subscriber.arrivals.size(), "not retried");
-        CloudEvent dead = broker.deadLetters().get(0);
-        assertEquals(event.getId(), dead.getId());
-        assertEquals("400", dead.getExtension("knativeerrorcode"));
-        assertEquals(subscriber.url().toString(), dead.getExtension("knativeerrordest"));
-        assertTrue(dead.getExtensionNames().contains("knativeerrordata"));
+        RecordingSink.Received dead = deadLetters.received().get(0);
+        assertEquals(event.getId(), dead.header("ce-id"));
+        assertEquals("400", dead.header("ce-knativeerrorcode"));
+        assertEquals(subscriber.url().toString(), dead.header("ce-knativeerrordest"));
+        assertTrue(dead.headers().containsKey("ce-knativeerrordata"));
     }
 
     @Test
@@ -182,9 +186,9 @@ class LocalBrokerTest {
 
         broker.ingest(event("test.created"));
 
-        await().atMost(Duration.ofSeconds(5)).until(() -> broker.deadLetters().size() == 1);
+        await().atMost(Duration.ofSeconds(5)).until(() -> deadLetters.received().size() == 1);
         assertEquals(4, subscriber.arrivals.size(), "the first attempt and 3 retries");
-        assertEquals("503", broker.deadLetters().get(0).getExtension("knativeerrorcode"));
+        assertEquals("503", deadLetters.received().get(0).header("ce-knativeerrorcode"));
     }
 
     @Test

@@ -70,10 +70,11 @@ class CodeConsistencyTest {
     }
 
     @Test
-    void theSinkBindingFeedsTheFunctionThatReadsKSink() {
-        SinkBinding binding = only(SinkBinding.class);
-        assertEquals("save-email-fn", binding.getSpec().getSubject().getName());
-        assertTrue(readableVariables("save-email-fn").contains("K_SINK"));
+    void eachSinkBindingFeedsAFunctionThatReadsKSinkAndBothPublishersHaveOne() {
+        List<String> subjects = manifests.stream().map(Manifest::resource).filter(SinkBinding.class::isInstance)
+                .map(binding -> ((SinkBinding) binding).getSpec().getSubject().getName()).sorted().toList();
+        assertEquals(List.of("save-email-fn", "send-email-fn"), subjects, "the outbox and the dead-letter replay");
+        subjects.forEach(subject -> assertTrue(readableVariables(subject).contains("K_SINK"), subject));
     }
 
     @Test

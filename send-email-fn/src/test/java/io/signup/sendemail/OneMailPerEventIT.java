@@ -10,6 +10,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -48,12 +49,11 @@ class OneMailPerEventIT {
         Path root = FunctionProcess.projectRoot();
         database.migrate(root.resolve("save-email-fn/src/main/resources/db/migration"));
         smtp = new ScriptedSmtpServer();
-        Map<String, String> env = Map.of(
-                "QUARKUS_DATASOURCE_REACTIVE_URL", database.reactiveUrl(),
-                "QUARKUS_DATASOURCE_USERNAME", "postgres", "QUARKUS_DATASOURCE_PASSWORD", "postgres",
+        Map<String, String> env = new HashMap<>(FunctionProcess.databaseEnvironment(database));
+        env.putAll(Map.of(
                 "QUARKUS_MAILER_HOST", "localhost", "QUARKUS_MAILER_PORT", Integer.toString(smtp.port()),
                 "QUARKUS_MAILER_START_TLS", "DISABLED", "QUARKUS_MAILER_TIMEOUT", "30s",
-                "SIGNUP_MAIL_SEND_TIMEOUT", "1s", "SIGNUP_MAIL_LEASE", "20s");
+                "SIGNUP_MAIL_SEND_TIMEOUT", "1s", "SIGNUP_MAIL_LEASE", "20s"));
         first = FunctionProcess.start(root, "send-email-fn", env, LOGS.resolve("first"));
         second = FunctionProcess.start(root, "send-email-fn", env, LOGS.resolve("second"));
     }

@@ -141,14 +141,19 @@ public final class FunctionProcess implements AutoCloseable {
         throw new IllegalStateException("project root not found above " + module);
     }
 
+    /** Environment for a function that uses {@code database} (save-email-fn, send-email-fn). */
+    public static Map<String, String> databaseEnvironment(TestDatabase database) {
+        return Map.of(
+                "QUARKUS_DATASOURCE_REACTIVE_URL", database.reactiveUrl(),
+                "QUARKUS_DATASOURCE_USERNAME", "postgres",
+                "QUARKUS_DATASOURCE_PASSWORD", "postgres");
+    }
+
     /** Environment for save-email-fn against {@code database}, publishing to {@code sinkUrl} when not null. */
     public static Map<String, String> saveEmailEnvironment(TestDatabase database, String sinkUrl,
             List<String> corsOrigins) {
-        Map<String, String> env = new HashMap<>(Map.of(
-                "QUARKUS_DATASOURCE_REACTIVE_URL", database.reactiveUrl(),
-                "QUARKUS_DATASOURCE_USERNAME", "postgres",
-                "QUARKUS_DATASOURCE_PASSWORD", "postgres",
-                "QUARKUS_HTTP_CORS_ORIGINS", String.join(",", corsOrigins)));
+        Map<String, String> env = new HashMap<>(databaseEnvironment(database));
+        env.put("QUARKUS_HTTP_CORS_ORIGINS", String.join(",", corsOrigins));
         if (sinkUrl != null) {
             env.put("K_SINK", sinkUrl);
         }

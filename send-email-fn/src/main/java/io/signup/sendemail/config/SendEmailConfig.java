@@ -2,6 +2,7 @@ package io.signup.sendemail.config;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -13,6 +14,13 @@ public interface SendEmailConfig {
     Mail mail();
 
     Links links();
+
+    Broker broker();
+
+    interface Broker {
+        /** Where dead letters are replayed to: the Broker URL that a Knative SinkBinding injects as K_SINK. */
+        Optional<URI> url();
+    }
 
     interface Mail {
         /** Subject of the welcome mail. Set by the operator, never taken from an event. */

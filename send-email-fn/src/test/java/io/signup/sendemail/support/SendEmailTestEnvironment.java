@@ -5,12 +5,15 @@ import java.util.Map;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.signup.testing.FunctionProcess;
+import io.signup.testing.RecordingSink;
 import io.signup.testing.TestDatabase;
 
 /** Starts a real SMTP server once for the test run and points the function at it through the standard keys. */
 public class SendEmailTestEnvironment implements QuarkusTestResourceLifecycleManager {
 
     public static final TestMailServer MAIL = new TestMailServer();
+    /** Where dead letters are replayed to, in place of the Broker. */
+    public static final RecordingSink BROKER = new RecordingSink();
     /** One Postgres for every test class, with the schema save-email-fn's migrations make. */
     public static final TestDatabase DATABASE = new TestDatabase();
     private static boolean databaseStarted;
@@ -44,7 +47,9 @@ public class SendEmailTestEnvironment implements QuarkusTestResourceLifecycleMan
     @Override
     public Map<String, String> start() {
         server().start();
+        BROKER.start();
         Map<String, String> config = new HashMap<>(database());
+        config.put("signup.broker.url", BROKER.url());
         config.putAll(Map.ofEntries(
                 Map.entry("quarkus.mailer.host", "localhost"),
                 Map.entry("quarkus.mailer.port", Integer.toString(server().port())),

@@ -1,0 +1,124 @@
+package io.signup.sendemail.deadletter;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.cloudevents.CloudEvent;
+import io.cloudevents.core.builder.CloudEventBuilder;
+import io.cloudevents.jackson.JsonFormat;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+/**
+ * The Broker's dead letters, in Postgres: every attribute and the data of each event it could not deliver (as
+ * CloudEvents JSON), the error Knative attached (which subscriber, its last status, its last answer), when it was
+ * first and last seen, how often, and when it was last replayed. One row per event ({@code source} + {@code id}).
+ */
+@ApplicationScoped
+public class DeadLetterStore {
+
+    static final String ERROR_DEST = "knativeerrordest";
+    static final String ERROR_CODE = "knativeerrorcode";
+    static final String ERROR_DATA = "knativeerrordata";
+
+    private static final JsonFormat JSON = new JsonFormat();
+    private static final String KEEP = """
+            insert into dead_letter (source, id, type, event, error_dest, error_code, error_data, first_seen,
+                                     last_seen, times_seen)
+            values ($1, $2, $3, $4, $5, $6, $7, now(), now(), 1)
+            on conflict (source, id) do update set type = excluded.type, event = excluded.event,
+                error_dest = excluded.error_dest, error_code = excluded.error_code, error_data = excluded.error_data,
+                last_seen = now(), times_seen = dead_letter.times_seen + 1""";
+    private static final String LIST = """
+            select source, id, type, event, error_dest, error_code, error_data, first_seen, last_seen,
+                   times_seen, replayed_at
+            from dead_letter order by last_seen""";
+    /** Those not replayed since they were last seen; optionally one, by id (and source). */
+    private static final String DUE = """
+            select source, id, event from dead_letter
+            where (replayed_at is null or replayed_at < last_seen)
+              and ($1::varchar is null or id = $1) and ($2::varchar is null or source = $2)
+            order by first_seen""";
+    private static final String REPLAYED = "update dead_letter set replayed_at = now() where source = $1 and id = $2";
+
+    private final Pool pool;
+
+    public DeadLetterStore(Pool pool) {
+        this.pool = pool;
+    }
+
+    /** Keeps {@code deadLetter}; the Knative error extensions go to their own columns, the event keeps the rest. */
+    public Uni<Void> keep(CloudEvent deadLetter) {
+        CloudEvent event = CloudEventBuilder.v1(deadLetter).withoutExtension(ERROR_DEST)
+                .withoutExtension(ERROR_CODE).withoutExtension(ERROR_DATA).build();
+        // Added one by one: the error extensions may be absent (null), which List.of would refuse.
+        Tuple values = Tuple.tuple().addString(event.getSource().toString()).addString(event.getId())
+                .addString(event.getType()).addValue(new JsonObject(Buffer.buffer(JSON.serialize(event))))
+                .addString(text(deadLetter.getExtension(ERROR_DEST))).addString(text(deadLetter.getExtension(ERROR_CODE)))
+                .addString(decoded(deadLetter.getExtension(ERROR_DATA)));
+        return pool.preparedQuery(KEEP).execute(values)
+                .replaceWithVoid();
+    }
+
+    /** Every dead letter, oldest first, as JSON for people and scripts. */
+    public Uni<JsonArray> list() {
+        return pool.query(LIST).execute().map(rows -> {
+            JsonArray list = new JsonArray();
+            for (Row row : rows) {
+                list.add(new JsonObject()
+                        .put("source", row.getString("source")).put("id", row.getString("id"))
+                        .put("type", row.getString("type"))
+                        .put("errorDest", row.getString("error_dest")).put("errorCode", row.getString("error_code"))
+                        .put("errorData", row.getString("error_data"))
+                        .put("firstSeen", String.valueOf(row.getOffsetDateTime("first_seen")))
+                        .put("lastSeen", String.valueOf(row.getOffsetDateTime("last_seen")))
+                        .put("timesSeen", row.getInteger("times_seen"))
+                        .put("replayedAt", row.getOffsetDateTime("replayed_at") == null ? null
+                                : row.getOffsetDateTime("replayed_at").toString())
+                        .put("event", row.getJsonObject("event")));
+            }
+            return list;
+        });
+    }
+
+    /** The events to replay: those not replayed since last seen, or the one with {@code id} (and {@code source}). */
+    public Uni<List<CloudEvent>> due(String id, String source) {
+        return pool.preparedQuery(DUE).execute(Tuple.of(id, source)).map(rows -> {
+            List<CloudEvent> events = new ArrayList<>();
+            for (Row row : rows) {
+                events.add(JSON.deserialize(row.getJsonObject("event").toBuffer().getBytes()));
+            }
+            return events;
+        });
+    }
+
+    public Uni<Void> replayed(CloudEvent event) {
+        return pool.preparedQuery(REPLAYED).execute(Tuple.of(event.getSource().toString(), event.getId()))
+                .replaceWithVoid();
+    }
+
+    private static String text(Object value) {
+        return value == null ? null : value.toString();
+    }
+
+    /** knativeerrordata is the subscriber's answer, base64-encoded by the Broker; kept readable when it is text. */
+    private static String decoded(Object value) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            return new String(Base64.getDecoder().decode(value.toString()), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException notBase64) {
+            return value.toString();
+        }
+    }
+}

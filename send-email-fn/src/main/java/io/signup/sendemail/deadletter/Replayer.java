@@ -1,0 +1,72 @@
+package io.signup.sendemail.deadletter;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Optional;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.cloudevents.CloudEvent;
+import io.cloudevents.http.vertx.VertxMessageFactory;
+import io.quarkus.logging.Log;
+import io.signup.sendemail.config.SendEmailConfig;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.WebClient;
+
+/**
+ * Sends dead letters back into the Broker ({@code K_SINK}, from the SinkBinding) with their own id, source and
+ * attributes, so consumers recognise them as the same events: a mail already sent is not sent again, one that never
+ * went out goes out once. One at a time, in the order they were first seen.
+ */
+@ApplicationScoped
+public class Replayer {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(5);
+
+    private final DeadLetterStore store;
+    private final Optional<URI> broker;
+    private final WebClient client;
+
+    public Replayer(DeadLetterStore store, Vertx vertx, SendEmailConfig config) {
+        this.store = store;
+        this.broker = config.broker().url();
+        this.client = WebClient.create(vertx);
+    }
+
+    /** Replays what is due ({@code id}/{@code source} null: all); answers how many went back and how many failed. */
+    public Uni<JsonObject> replay(String id, String source) {
+        if (broker.isEmpty()) {
+            return Uni.createFrom().failure(new IllegalStateException("no Broker to replay to (K_SINK is not set)"));
+        }
+        return store.due(id, source).chain(events -> Multi.createFrom().iterable(events)
+                .onItem().transformToUniAndConcatenate(event -> send(event)
+                        .chain(() -> store.replayed(event)).replaceWith(true)
+                        .onFailure().invoke(e -> Log.warnf("Dead letter %s %s not replayed: %s", event.getSource(),
+                                event.getId(), e.getMessage()))
+                        .onFailure().recoverWithItem(false))
+                .collect().asList()
+                .map(results -> new JsonObject()
+                        .put("replayed", results.stream().filter(ok -> ok).count())
+                        .put("failed", results.stream().filter(ok -> !ok).count())));
+    }
+
+    private Uni<Void> send(CloudEvent event) {
+        var response = VertxMessageFactory.createWriter(client.postAbs(broker.get().toString())
+                .timeout(TIMEOUT.toMillis())).writeBinary(event);
+        return Uni.createFrom().completionStage(response.toCompletionStage()).map(answer -> {
+            if (answer.statusCode() / 100 != 2) {
+                throw new IllegalStateException("the Broker answered " + answer.statusCode());
+            }
+            return null;
+        });
+    }
+
+    @PreDestroy
+    void close() {
+        client.close();
+    }
+}
