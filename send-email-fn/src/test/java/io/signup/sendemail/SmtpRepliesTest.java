@@ -37,7 +37,7 @@ class SmtpRepliesTest {
             Map<String, String> config = new HashMap<>(SendEmailTestEnvironment.database());
             config.putAll(Map.of("quarkus.mailer.host", "localhost", "quarkus.mailer.port",
                     Integer.toString(SMTP.port()), "quarkus.mailer.start-tls", "DISABLED",
-                    "signup.mail.send-timeout", "2s"));
+                    "signup.mail.send-timeout", "10s"));
             return config;
         }
 

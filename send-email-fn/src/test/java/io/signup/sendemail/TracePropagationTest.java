@@ -6,7 +6,7 @@ import static io.signup.sendemail.support.Mails.single;
 import static io.signup.sendemail.support.Mails.unique;
 import static io.signup.sendemail.support.SendEmailTestEnvironment.MAIL;
 import static io.signup.sendemail.support.Events.requested;
-import static io.signup.sendemail.support.Events.untilAccepted;
+import static io.signup.sendemail.support.Events.accepted;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -44,7 +44,7 @@ class TracePropagationTest {
         String parentSpanId = hex(16);
         String email = unique("tracy");
 
-        untilAccepted(() -> deliver(email, Map.of("ce-traceparent", traceparent(traceId, parentSpanId))));
+        accepted(deliver(email, Map.of("ce-traceparent", traceparent(traceId, parentSpanId))));
 
         SpanData delivery = await().atMost(Duration.ofSeconds(5))
                 .until(() -> spansOf(traceId, SpanKind.SERVER), found -> !found.isEmpty()).get(0);
@@ -62,7 +62,7 @@ class TracePropagationTest {
         String hopTraceId = hex(32);
         String email = unique("hop");
 
-        untilAccepted(() -> deliver(email, Map.of(
+        accepted(deliver(email, Map.of(
                 "ce-traceparent", traceparent(eventTraceId, hex(16)),
                 "traceparent", traceparent(hopTraceId, hex(16)))));
 
@@ -74,7 +74,7 @@ class TracePropagationTest {
     void withoutTheExtensionTheHttpHeaderIsContinued() {
         String traceId = hex(32);
 
-        untilAccepted(() -> deliver(unique("plain"), Map.of("traceparent", traceparent(traceId, hex(16)))));
+        accepted(deliver(unique("plain"), Map.of("traceparent", traceparent(traceId, hex(16)))));
 
         await().atMost(Duration.ofSeconds(5)).until(() -> spansOf(traceId, SpanKind.SERVER), f -> !f.isEmpty());
     }
