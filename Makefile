@@ -37,6 +37,11 @@ run: ## Build, then run the whole system on this machine: page :8080, inbox :802
 stats: ## For a running make run stack: invocations, errors, p50/p99 and CPU seconds per function
 	java -cp local-stack/target/local-stack.jar io.signup.local.Stats
 
+.PHONY: chaos
+chaos: ## Faults under load on the make run stack; fails unless every accepted signup got exactly one mail
+	$(MVN) -q package -DskipTests
+	java -Dsignup.root=$(CURDIR) -cp local-stack/target/local-stack.jar io.signup.local.chaos.Chaos
+
 .PHONY: dead-letters
 dead-letters: ## For a running make run stack: the events the Broker gave up on, as JSON
 	curl -fsS http://localhost:$(or $(SEND_EMAIL_PORT),8082)/dead-letters

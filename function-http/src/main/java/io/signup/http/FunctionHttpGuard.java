@@ -49,9 +49,14 @@ public class FunctionHttpGuard {
         router.route().order(Integer.MAX_VALUE).handler(context -> answer(context, HttpAnswer.of(404, "no such function")));
     }
 
+    /** Whether {@code path} is one of Quarkus's own endpoints (health, metrics), which no function serves. */
+    public boolean isManagementPath(String path) {
+        return path.startsWith(managementPrefix);
+    }
+
     private void admit(RoutingContext context) {
         HttpServerRequest request = context.request();
-        if (request.path().startsWith(managementPrefix)) {
+        if (isManagementPath(request.path())) {
             context.next();
         } else if (request.method() != HttpMethod.POST) {
             context.response().putHeader(HttpHeaderNames.ALLOW, HttpMethod.POST.name());

@@ -90,9 +90,9 @@ public final class Inbox implements AutoCloseable {
         return server.waitForIncomingEmail(timeout.toMillis(), count);
     }
 
-    /** The recipient of each mail the running SMTP server holds, without reading the bodies. */
+    /** The recipient of each mail received, also before an SMTP restart, without reading the bodies again. */
     public synchronized List<String> recipients() {
-        List<String> recipients = new ArrayList<>();
+        List<String> recipients = new ArrayList<>(earlier.stream().map(Mail::to).toList());
         for (MimeMessage message : smtp.getReceivedMessages()) {
             try {
                 recipients.add(message.getRecipients(Message.RecipientType.TO)[0].toString());

@@ -8,6 +8,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
@@ -39,6 +40,7 @@ import io.fabric8.knative.eventing.v1.Trigger;
  * CloudEvents (binary or structured) at {@code POST /}, delivers each to every Trigger whose filter matches, retries by
  * the delivery spec (Knative's retryable codes: 5xx, 404, 408, 409, 429, and no answer), sends what it cannot deliver
  * to the dead-letter sink with Knative's error extensions, and ingests a subscriber's reply event like a new one.
+ * Deliveries still to make can be kept on disk ({@link PendingDeliveries}), so a restart loses none.
  * A development tool: production runs on Knative.
  */
 public final class LocalBroker implements AutoCloseable {
@@ -55,18 +57,27 @@ public final class LocalBroker implements AutoCloseable {
     private final KnativeConfig config;
     private final Function<String, URI> services;
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-    private final ScheduledExecutorService dispatcher = Executors.newScheduledThreadPool(4);
+    /** Deliveries in flight at once: enough that retries keep their schedule while a subscriber is slow to fail. */
+    private final ScheduledExecutorService dispatcher = Executors.newScheduledThreadPool(16);
     private final List<CloudEvent> received = new CopyOnWriteArrayList<>();
     private final List<Delivery> deliveries = new CopyOnWriteArrayList<>();
+    private final PendingDeliveries pending;
     private final HttpServer server;
+
+    /** A Broker that keeps its deliveries in memory only. */
+    public LocalBroker(KnativeConfig config, Function<String, URI> services, int port) {
+        this(config, services, port, null);
+    }
 
     /**
      * @param services where a Knative Service of a given name answers (a local process)
      * @param port     0 for any free port
+     * @param store    where deliveries still to make are kept across restarts; null for memory only
      */
-    public LocalBroker(KnativeConfig config, Function<String, URI> services, int port) {
+    public LocalBroker(KnativeConfig config, Function<String, URI> services, int port, Path store) {
         this.config = config;
         this.services = services;
+        this.pending = new PendingDeliveries(store);
         try {
             server = HttpServer.create(new InetSocketAddress("localhost", port), 0);
         } catch (IOException e) {
@@ -75,6 +86,10 @@ public final class LocalBroker implements AutoCloseable {
         server.createContext("/", JdkHttp.logged(this::respond));
         server.setExecutor(Executors.newFixedThreadPool(4));
         server.start();
+        for (PendingDeliveries.Pending left : pending.load()) {
+            config.triggers().stream().filter(t -> t.getMetadata().getName().equals(left.trigger())).findFirst()
+                    .ifPresent(trigger -> dispatcher.execute(() -> attemptLogged(left, trigger)));
+        }
     }
 
     public URI url() {
@@ -95,22 +110,25 @@ public final class LocalBroker implements AutoCloseable {
         for (Trigger trigger : config.triggers()) {
             if (trigger.getSpec().getBroker().equals(config.broker().getMetadata().getName())
                     && TriggerFilter.matches(trigger, event)) {
-                dispatcher.execute(() -> attemptLogged(event, trigger, 1));
+                PendingDeliveries.Pending delivery = pending.add(event, trigger.getMetadata().getName());
+                dispatcher.execute(() -> attemptLogged(delivery, trigger));
             }
         }
     }
 
     /** A failure inside the dispatcher would vanish with its task: say it. */
-    private void attemptLogged(CloudEvent event, Trigger trigger, int attempt) {
+    private void attemptLogged(PendingDeliveries.Pending delivery, Trigger trigger) {
         try {
-            attempt(event, trigger, attempt);
+            attempt(delivery, trigger);
         } catch (RuntimeException e) {
-            System.err.println("[broker] delivery of " + event.getId() + " failed inside the Broker: " + e);
+            System.err.println("[broker] delivery of " + delivery.event().getId() + " failed inside the Broker: " + e);
             e.printStackTrace();
         }
     }
 
-    private void attempt(CloudEvent event, Trigger trigger, int attempt) {
+    private void attempt(PendingDeliveries.Pending pendingDelivery, Trigger trigger) {
+        CloudEvent event = pendingDelivery.event();
+        int attempt = pendingDelivery.attempt();
         URI subscriber = resolve(trigger.getSpec().getSubscriber());
         DeliverySpec delivery = trigger.getSpec().getDelivery() != null ? trigger.getSpec().getDelivery()
                 : config.broker().getSpec().getDelivery();
@@ -124,6 +142,7 @@ public final class LocalBroker implements AutoCloseable {
             if (status / 100 == 2) {
                 record(event, trigger, subscriber, attempt, status, "delivered");
                 reply(response).ifPresent(this::ingest);
+                pending.done(pendingDelivery);
                 return;
             }
         } catch (IOException e) {
@@ -134,12 +153,15 @@ public final class LocalBroker implements AutoCloseable {
         }
         if (retryable(status) && attempt <= retries) {
             record(event, trigger, subscriber, attempt, status, "retrying");
-            dispatcher.schedule(() -> attemptLogged(event, trigger, attempt + 1), backoff(delivery, attempt).toMillis(),
+            PendingDeliveries.Pending next = pending.next(pendingDelivery);
+            dispatcher.schedule(() -> attemptLogged(next, trigger), backoff(delivery, attempt).toMillis(),
                     TimeUnit.MILLISECONDS);
             return;
         }
         record(event, trigger, subscriber, attempt, status, "dead-lettered");
-        deadLetter(event, delivery, subscriber, status, body);
+        if (deadLetter(event, delivery, subscriber, status, body)) {
+            pending.done(pendingDelivery); // else it stays, and the next start of the Broker tries again
+        }
     }
 
     private HttpResponse<byte[]> send(URI target, CloudEvent event) throws IOException, InterruptedException {
@@ -170,9 +192,10 @@ public final class LocalBroker implements AutoCloseable {
         }
     }
 
-    private void deadLetter(CloudEvent event, DeliverySpec delivery, URI subscriber, int status, byte[] body) {
+    /** @return whether the dead-letter sink took the event, or there is none (Knative drops it too) */
+    private boolean deadLetter(CloudEvent event, DeliverySpec delivery, URI subscriber, int status, byte[] body) {
         if (delivery == null || delivery.getDeadLetterSink() == null) {
-            return; // Knative drops it too
+            return true;
         }
         byte[] data = body.length > ERROR_DATA_MAX_BYTES ? java.util.Arrays.copyOf(body, ERROR_DATA_MAX_BYTES) : body;
         CloudEvent failed = CloudEventBuilder.v1(event)
@@ -181,12 +204,17 @@ public final class LocalBroker implements AutoCloseable {
                 .withExtension("knativeerrordata", Base64.getEncoder().encodeToString(data))
                 .build();
         try {
-            send(resolve(delivery.getDeadLetterSink()), failed);
+            int answer = send(resolve(delivery.getDeadLetterSink()), failed).statusCode();
+            if (answer / 100 == 2) {
+                return true;
+            }
+            System.err.println("[broker] dead-letter sink answered " + answer + " for event " + event.getId());
         } catch (IOException e) {
-            System.err.println("[broker] dead-letter sink unreachable, event " + event.getId() + " dropped: " + e);
+            System.err.println("[broker] dead-letter sink unreachable for event " + event.getId() + ": " + e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        return false;
     }
 
     private URI resolve(Destination destination) {

@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 import io.fabric8.knative.sources.v1.SinkBinding;
@@ -57,30 +58,51 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
+    /**
+     * What a test or a load run changes on top of the stack's own settings.
+     *
+     * @param environments per function, variables on top of the stack's (e.g. the abuse limits a load test raises)
+     * @param brokerRetry  the local Broker's retries instead of knative/'s ({@code null}: as knative/ says)
+     * @param brokerBackoffDelay its backoff delay instead of knative/'s, ISO-8601 ({@code null}: as knative/ says)
+     */
+    public record Overrides(Map<String, Map<String, String>> environments, Integer brokerRetry,
+            String brokerBackoffDelay) {
+
+        public static final Overrides NONE = new Overrides(Map.of(), null, null);
+
+        /** make run: BROKER_RETRY and BROKER_BACKOFF_DELAY shorten the local Broker's retries by configuration. */
+        static Overrides fromEnvironment() {
+            String retry = System.getenv("BROKER_RETRY");
+            return new Overrides(Map.of(), retry == null || retry.isBlank() ? null : Integer.valueOf(retry),
+                    System.getenv("BROKER_BACKOFF_DELAY"));
+        }
+    }
+
     private final List<AutoCloseable> parts = new ArrayList<>();
     private final Settings settings;
-    private final Map<String, String> saveEmailOverrides;
+    private final Overrides overrides;
+    private final Map<String, FunctionProcess> functions = new ConcurrentHashMap<>();
+    private final Map<String, Map<String, String>> environments = new HashMap<>();
     private TestDatabase database;
     private Inbox inbox;
+    private KnativeConfig knative;
+    private Function<String, URI> resolve;
     private LocalBroker broker;
 
-    private LocalStack(Settings settings, Map<String, String> saveEmailOverrides) {
+    private LocalStack(Settings settings, Overrides overrides) {
         this.settings = settings;
-        this.saveEmailOverrides = saveEmailOverrides;
+        this.overrides = overrides;
     }
 
     /** Starts every part; on any failure stops what was started and rethrows. */
     public static LocalStack start(Settings settings) {
-        return start(settings, Map.of());
+        return start(settings, Overrides.NONE);
     }
 
-    /**
-     * As {@link #start(Settings)}, with settings of save-email-fn's own on top of the stack's, e.g. the abuse limits
-     * a load test raises ({@code SIGNUP_LIMITS_CLIENT_MAX}).
-     */
-    public static LocalStack start(Settings settings, Map<String, String> saveEmailOverrides) {
+    /** As {@link #start(Settings)}, with {@code overrides} on top of the stack's settings. */
+    public static LocalStack start(Settings settings, Overrides overrides) {
         checkPortsFree(settings);
-        LocalStack stack = new LocalStack(settings, saveEmailOverrides);
+        LocalStack stack = new LocalStack(settings, overrides);
         try {
             stack.startParts();
             return stack;
@@ -98,28 +120,33 @@ public final class LocalStack implements AutoCloseable {
         inbox = new Inbox(settings.smtpPort(), settings.inboxPort());
         parts.add(inbox);
 
-        KnativeConfig knative = KnativeConfig.load(settings.root().resolve("knative"));
+        knative = KnativeConfig.load(settings.root().resolve("knative"));
+        var delivery = knative.broker().getSpec().getDelivery();
+        if (overrides.brokerRetry() != null) {
+            delivery.setRetry(overrides.brokerRetry());
+        }
+        if (overrides.brokerBackoffDelay() != null && !overrides.brokerBackoffDelay().isBlank()) {
+            delivery.setBackoffDelay(overrides.brokerBackoffDelay());
+        }
         Map<String, URI> services = Map.of(
                 "render-html-fn", URI.create(pageUrl()),
                 "save-email-fn", URI.create("http://localhost:" + settings.savePort() + "/"),
                 "send-email-fn", URI.create("http://localhost:" + settings.sendPort() + "/"));
-        Function<String, URI> resolve = name -> {
+        resolve = name -> {
             URI url = services.get(name);
             if (url == null) {
                 throw new IllegalStateException("knative/ refers to Service " + name + ", which the local stack does not run");
             }
             return url;
         };
-        broker = new LocalBroker(knative, resolve, settings.brokerPort());
-        parts.add(broker);
+        broker = new LocalBroker(knative, resolve, settings.brokerPort(), brokerStore());
+        parts.add(() -> broker.close());
 
-        Map<String, Map<String, String>> environments = new HashMap<>();
         // The page is served on localhost and 127.0.0.1 alike: save-email-fn accepts the browser's calls from both.
         String saveUrl = "http://localhost:" + settings.savePort();
         Map<String, String> save = new HashMap<>(FunctionProcess.saveEmailEnvironment(database, null,
                 List.of(pageOrigin("localhost"), pageOrigin("127.0.0.1"))));
         save.put("SIGNUP_PAGE_URL", pageOrigin("localhost"));
-        save.putAll(saveEmailOverrides);
         environments.put("save-email-fn", save);
         Map<String, String> send = new HashMap<>(FunctionProcess.databaseEnvironment(database));
         send.putAll(Map.of(
@@ -130,6 +157,11 @@ public final class LocalStack implements AutoCloseable {
                 "SIGNUP_LINKS_ACTION_URL", saveUrl));
         environments.put("send-email-fn", send);
         environments.put("render-html-fn", Map.of("SAVE_EMAIL_URL", saveUrl + "/saveEmail"));
+        overrides.environments().forEach((function, env) -> {
+            Map<String, String> merged = new HashMap<>(environments.get(function));
+            merged.putAll(env);
+            environments.put(function, merged);
+        });
         // Readable logs on a developer's machine; the prod profile would write JSON for a log collector.
         environments.replaceAll((name, env) -> {
             Map<String, String> readable = new HashMap<>(env);
@@ -142,21 +174,58 @@ public final class LocalStack implements AutoCloseable {
             env.put("K_SINK", broker.url().toString());
             environments.put(binding.getSpec().getSubject().getName(), env);
         }
-        Map<String, Integer> ports = Map.of("render-html-fn", settings.pagePort(), "save-email-fn",
-                settings.savePort(), "send-email-fn", settings.sendPort());
-        List<CompletableFuture<FunctionProcess>> starting = ports.entrySet().stream()
-                .map(fn -> CompletableFuture.supplyAsync(() -> FunctionProcess.start(settings.root(), fn.getKey(),
-                        fn.getValue(), environments.get(fn.getKey()), logs)))
+        parts.add(() -> functions.values().forEach(FunctionProcess::close));
+        List<CompletableFuture<FunctionProcess>> starting = ports().keySet().stream()
+                .map(name -> CompletableFuture.supplyAsync(() -> startFunction(name)))
                 .toList();
         for (CompletableFuture<FunctionProcess> function : starting) {
             try {
-                parts.add(function.join());
+                function.join();
             } catch (java.util.concurrent.CompletionException e) {
                 starting.forEach(other -> other.thenAccept(FunctionProcess::close));
                 throw e.getCause() instanceof RuntimeException cause ? cause : e;
             }
         }
         parts.add(new PingScheduler(knative.pingSources(), resolve));
+    }
+
+    private Map<String, Integer> ports() {
+        return Map.of("render-html-fn", settings.pagePort(), "save-email-fn", settings.savePort(), "send-email-fn",
+                settings.sendPort());
+    }
+
+    private FunctionProcess startFunction(String name) {
+        FunctionProcess process = FunctionProcess.start(settings.root(), name, ports().get(name), environments.get(name),
+                settings.runDirectory().resolve("logs"));
+        functions.put(name, process);
+        return process;
+    }
+
+    private Path brokerStore() {
+        return settings.runDirectory().resolve("broker");
+    }
+
+    /** Kills a function's process at once ({@code kill -9}), as a node failure or an OOM kill would. */
+    public void kill(String function) {
+        functions.get(function).kill();
+    }
+
+    /** Starts a function again on its port, with its environment, and waits until it is ready. */
+    public void restart(String function) {
+        functions.get(function).close();
+        startFunction(function);
+    }
+
+    /** Stops Postgres and starts it again on its port and data, as a database failover would. */
+    public void restartDatabase() {
+        database.stop();
+        database.start();
+    }
+
+    /** Stops the local Broker and starts it again on its port; deliveries it still had to make go on. */
+    public void restartBroker() {
+        broker.close();
+        broker = new LocalBroker(knative, resolve, settings.brokerPort(), brokerStore());
     }
 
     private static void checkPortsFree(Settings settings) {
@@ -176,6 +245,14 @@ public final class LocalStack implements AutoCloseable {
 
     public String pageUrl() {
         return pageOrigin("localhost") + "/";
+    }
+
+    public String saveUrl() {
+        return "http://localhost:" + settings.savePort();
+    }
+
+    public String sendUrl() {
+        return "http://localhost:" + settings.sendPort();
     }
 
     /** The page's origin under {@code host}: make run serves it on localhost and 127.0.0.1. */
@@ -213,7 +290,7 @@ public final class LocalStack implements AutoCloseable {
         Files.createDirectories(settings.runDirectory());
         LocalStack stack;
         try {
-            stack = start(settings);
+            stack = start(settings, Overrides.fromEnvironment());
         } catch (IllegalStateException e) {
             System.err.println("make run: " + e.getMessage());
             System.exit(1);

@@ -57,7 +57,7 @@ public final class FunctionProcess implements AutoCloseable {
             ProcessBuilder builder = new ProcessBuilder(
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString())
                     .redirectErrorStream(true)
-                    .redirectOutput(log.toFile());
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
             builder.environment().putAll(env);
             builder.environment().put("QUARKUS_HTTP_PORT", Integer.toString(port));
             FunctionProcess function = new FunctionProcess(module, builder.start(), port, log);
@@ -108,6 +108,15 @@ public final class FunctionProcess implements AutoCloseable {
         }
         close();
         throw new IllegalStateException(name + " not ready within " + READY_TIMEOUT + "; see " + log);
+    }
+
+    /** Ends the process at once, without letting it shut down ({@code kill -9}). */
+    public void kill() {
+        try {
+            process.destroyForcibly().waitFor();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Override

@@ -5,8 +5,6 @@ import java.util.Locale;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-
 import io.cloudevents.CloudEvent;
 import io.cloudevents.SpecVersion;
 import io.cloudevents.http.vertx.VertxMessageFactory;
@@ -33,13 +31,12 @@ public class StrictCloudEvents {
     /** After the function guard (-100: POST with a JSON body only), before Funqy. */
     private static final int ORDER = -90;
 
-    private final String managementPrefix;
+    private final FunctionHttpGuard guard;
     /** cloudevents_refused_total: deliveries refused before any function ran. */
     private final Counter refused;
 
-    public StrictCloudEvents(@ConfigProperty(name = "quarkus.http.non-application-root-path") String managementRoot,
-            MeterRegistry metrics) {
-        this.managementPrefix = "/" + managementRoot.replaceAll("^/+|/+$", "") + "/";
+    public StrictCloudEvents(FunctionHttpGuard guard, MeterRegistry metrics) {
+        this.guard = guard;
         this.refused = metrics.counter("cloudevents.refused");
     }
 
@@ -48,7 +45,7 @@ public class StrictCloudEvents {
     }
 
     private void check(RoutingContext context) {
-        if (context.request().path().startsWith(managementPrefix)) {
+        if (guard.isManagementPath(context.request().path())) {
             context.next();
             return;
         }

@@ -1,0 +1,274 @@
+package io.signup.local.chaos;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse.BodyHandlers;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+import io.signup.local.LocalStack;
+import io.signup.testing.FunctionProcess;
+
+/**
+ * {@code make chaos}: the {@code make run} stack on free ports under steady load, one fault after another, and for
+ * every signup that got a 2xx: its confirmation mail arrived exactly once (a recipient the mail server refuses for
+ * good is expected in the dead letters instead). Prints a table, then {@code faults: F, signups: S, lost: L,
+ * duplicated: D}, and exits non-zero if anything was lost or duplicated.
+ * <p>
+ * The timings are configuration, not code: the local Broker retries {@value #BROKER_RETRY} times from
+ * {@value #BROKER_BACKOFF} (about 30 s), a send times out after 2 s, a send claim and an outbox lease last 5 s.
+ */
+public final class Chaos {
+
+    static final int BROKER_RETRY = 6;
+    static final String BROKER_BACKOFF = "PT0.5S";
+    private static final Duration RECOVERY_LIMIT = Duration.ofSeconds(150);
+
+    /** One fault: what it does at {@code start} while the load runs, and what undoes it. */
+    record Fault(String name, Consumer<Run> inject, Consumer<Run> clear, boolean replay) {
+    }
+
+    /** The figures of one fault. */
+    record Row(String fault, int accepted, int mails, int lost, int duplicated, long recoveryMs, String note) {
+    }
+
+    /** What a fault acts on. */
+    record Run(LocalStack stack, SmtpFaults smtp, String victim) {
+    }
+
+    private final LocalStack stack;
+    private final SmtpFaults smtp;
+    private final double perSecond;
+    private final Duration loadTime;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    Chaos(LocalStack stack, SmtpFaults smtp, double perSecond, Duration loadTime) {
+        this.stack = stack;
+        this.smtp = smtp;
+        this.perSecond = perSecond;
+        this.loadTime = loadTime;
+    }
+
+    /** Every fault the issue names, in order. */
+    static List<Fault> allFaults() {
+        return List.of(
+                new Fault("SMTP down longer than the Broker's retries", run -> run.smtp().down(true),
+                        run -> sleepThen(Duration.ofSeconds(60), () -> run.smtp().down(false)), true),
+                new Fault("SMTP answers 550 for one recipient", run -> run.smtp().refuse(run.victim()),
+                        run -> { }, false),
+                new Fault("SMTP acknowledges after the send timeout", run -> run.smtp().acknowledgeAfter(
+                        Duration.ofSeconds(4)), run -> sleepThen(Duration.ofSeconds(3), run.smtp()::clear), false),
+                new Fault("kill -9 save-email-fn during load", run -> run.stack().kill("save-email-fn"),
+                        run -> run.stack().restart("save-email-fn"), false),
+                new Fault("kill -9 send-email-fn during sends", run -> run.stack().kill("send-email-fn"),
+                        run -> run.stack().restart("send-email-fn"), false),
+                new Fault("Postgres restart", run -> run.stack().restartDatabase(), run -> { }, false),
+                new Fault("local Broker restart", run -> run.stack().restartBroker(), run -> { }, false));
+    }
+
+    /** Runs {@code faults} one after another and returns their rows. */
+    List<Row> run(List<Fault> faults) {
+        List<Row> rows = new ArrayList<>();
+        int index = 0;
+        for (Fault fault : faults) {
+            rows.add(run(fault, ++index));
+            smtp.clear();
+        }
+        return rows;
+    }
+
+    private Row run(Fault fault, int index) {
+        String prefix = "chaos" + index + "-" + Long.toString(System.nanoTime(), 36);
+        String victim = prefix + "-victim@example.com";
+        Run run = new Run(stack, smtp, victim);
+        Set<String> accepted = ConcurrentHashMap.newKeySet();
+        ScheduledExecutorService load = Executors.newScheduledThreadPool(4);
+        int total = (int) (perSecond * loadTime.toSeconds());
+        long period = (long) (1e9 / perSecond);
+        for (int i = 0; i < total; i++) {
+            String email = i == total / 2 ? victim : prefix + "-" + i + "@example.com";
+            load.schedule(() -> signUp(email, accepted), i * period, TimeUnit.NANOSECONDS);
+        }
+        sleep(loadTime.dividedBy(3));
+        System.out.printf("%n[chaos] %s%n", fault.name());
+        fault.inject().accept(run);
+        fault.clear().accept(run);
+        load.shutdown();
+        await(load);
+        long cleared = System.nanoTime();
+        boolean victimExpected = accepted.contains(victim) && fault.name().contains("550");
+        Set<String> expected = new java.util.HashSet<>(accepted);
+        if (victimExpected) {
+            expected.remove(victim);
+        }
+        waitForMails(expected, fault.replay());
+        long recoveryMs = (System.nanoTime() - cleared) / 1_000_000;
+        Map<String, Integer> mails = mailsTo(accepted);
+        int lost = (int) expected.stream().filter(email -> mails.getOrDefault(email, 0) == 0).count();
+        int duplicated = mails.values().stream().mapToInt(count -> Math.max(0, count - 1)).sum();
+        String note = "";
+        if (victimExpected) {
+            boolean kept = deadLetterFor(victim);
+            note = kept && mails.getOrDefault(victim, 0) == 0 ? "550 recipient kept as a dead letter, not mailed"
+                    : "550 recipient NOT in the dead letters";
+            lost += kept ? 0 : 1;
+        }
+        return new Row(fault.name(), accepted.size(), mails.values().stream().mapToInt(Integer::intValue).sum(),
+                lost, duplicated, recoveryMs, note);
+    }
+
+    private void signUp(String email, Set<String> accepted) {
+        try {
+            int status = http.send(HttpRequest.newBuilder(URI.create(stack.saveUrl() + "/saveEmail"))
+                    .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"email\":\"" + email + "\"}")).build(),
+                    BodyHandlers.discarding()).statusCode();
+            if (status == 200) {
+                accepted.add(email);
+            }
+        } catch (Exception refusedOrReset) {
+            // not accepted: the person sees an error and may try again; nothing is owed
+        }
+    }
+
+    /** Waits until every address has a mail; a person replays the dead letters when the Broker gave up. */
+    private void waitForMails(Set<String> expected, boolean replay) {
+        long deadline = System.nanoTime() + RECOVERY_LIMIT.toNanos();
+        int lastMissing = -1;
+        long stalledSince = System.nanoTime();
+        while (System.nanoTime() < deadline) {
+            Map<String, Integer> mails = mailsTo(expected);
+            int missing = (int) expected.stream().filter(email -> mails.getOrDefault(email, 0) == 0).count();
+            if (missing == 0) {
+                return;
+            }
+            if (missing != lastMissing) {
+                lastMissing = missing;
+                stalledSince = System.nanoTime();
+            } else if (replay && System.nanoTime() - stalledSince > Duration.ofSeconds(10).toNanos()) {
+                System.out.println("[chaos] " + missing + " without a mail and no progress: make replay");
+                System.out.println("[chaos] replay: " + post(stack.sendUrl() + "/dead-letters/replay"));
+                stalledSince = System.nanoTime();
+            }
+            sleep(Duration.ofMillis(500));
+        }
+    }
+
+    private Map<String, Integer> mailsTo(Set<String> addresses) {
+        Map<String, Integer> counts = new HashMap<>();
+        for (String recipient : stack.inbox().recipients()) {
+            if (addresses.contains(recipient)) {
+                counts.merge(recipient, 1, Integer::sum);
+            }
+        }
+        return counts;
+    }
+
+    private boolean deadLetterFor(String email) {
+        return get(stack.sendUrl() + "/dead-letters").contains(email);
+    }
+
+    private String get(String url) {
+        try {
+            return http.send(HttpRequest.newBuilder(URI.create(url)).build(), BodyHandlers.ofString()).body();
+        } catch (Exception e) {
+            return "";
+        }
+    }
+
+    private String post(String url) {
+        try {
+            return http.send(HttpRequest.newBuilder(URI.create(url)).POST(HttpRequest.BodyPublishers.noBody())
+                    .build(), BodyHandlers.ofString()).body();
+        } catch (Exception e) {
+            return "failed: " + e;
+        }
+    }
+
+    static String table(List<Row> rows) {
+        StringBuilder out = new StringBuilder(String.format("%-44s %9s %6s %5s %11s %11s  %s%n", "fault",
+                "accepted", "mails", "lost", "duplicates", "recovery s", "note"));
+        for (Row row : rows) {
+            out.append(String.format("%-44s %9d %6d %5d %11d %11.1f  %s%n", row.fault(), row.accepted(), row.mails(),
+                    row.lost(), row.duplicated(), row.recoveryMs() / 1000.0,
+                    row.accepted() == 0 ? "NO SIGNUP ACCEPTED: the row proves nothing" : row.note()));
+        }
+        out.append(String.format("faults: %d, signups: %d, lost: %d, duplicated: %d", rows.size(),
+                rows.stream().mapToInt(Row::accepted).sum(), rows.stream().mapToInt(Row::lost).sum(),
+                rows.stream().mapToInt(Row::duplicated).sum()));
+        return out.toString();
+    }
+
+    /** The stack's settings for chaos: shorter Broker retries, send claims and leases, and no abuse limits. */
+    static LocalStack.Overrides overrides(int smtpProxyPort) {
+        return new LocalStack.Overrides(Map.of(
+                "save-email-fn", Map.of("SIGNUP_LIMITS_CLIENT_MAX", "1000000000", "SIGNUP_LIMITS_MAILBOX_MAX",
+                        "1000000000", "SIGNUP_OUTBOX_LEASE", "5s"),
+                "send-email-fn", Map.of("QUARKUS_MAILER_PORT", Integer.toString(smtpProxyPort),
+                        "SIGNUP_MAIL_SEND_TIMEOUT", "2s", "SIGNUP_MAIL_LEASE", "5s")),
+                BROKER_RETRY, BROKER_BACKOFF);
+    }
+
+    /** A stack of its own on free ports, the SMTP relay in front of its mail server, and {@code faults} in turn. */
+    static List<Row> runOnFreshStack(Path root, List<Fault> faults, double perSecond, Duration loadTime)
+            throws java.io.IOException {
+        int smtpPort = FunctionProcess.freePort();
+        // The relay takes its port first, so that no port chosen for the stack can be the one it gets.
+        try (SmtpFaults smtp = new SmtpFaults(smtpPort)) {
+            LocalStack.Settings settings = new LocalStack.Settings(root, Files.createTempDirectory("signup-chaos"),
+                    FunctionProcess.freePort(), FunctionProcess.freePort(), FunctionProcess.freePort(),
+                    FunctionProcess.freePort(), smtpPort, FunctionProcess.freePort(), FunctionProcess.freePort());
+            try (LocalStack stack = LocalStack.start(settings, overrides(smtp.port()))) {
+                return new Chaos(stack, smtp, perSecond, loadTime).run(faults);
+            }
+        }
+    }
+
+    static void sleepThen(Duration pause, Runnable then) {
+        sleep(pause);
+        then.run();
+    }
+
+    static void sleep(Duration pause) {
+        try {
+            Thread.sleep(pause.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void await(ScheduledExecutorService load) {
+        try {
+            load.awaitTermination(1, TimeUnit.MINUTES);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path root = Path.of(System.getProperty("signup.root", ".")).toAbsolutePath().normalize();
+        double perSecond = Double.parseDouble(System.getenv().getOrDefault("CHAOS_RATE", "20"));
+        List<Row> rows = runOnFreshStack(root, allFaults(), perSecond, Duration.ofSeconds(6));
+        String table = table(rows);
+        System.out.println();
+        System.out.println(table);
+        Path out = root.resolve("target/chaos");
+        Files.createDirectories(out);
+        Files.writeString(out.resolve("latest.txt"), table + "\n");
+        boolean clean = rows.stream().allMatch(row -> row.accepted() > 0 && row.lost() == 0 && row.duplicated() == 0);
+        System.exit(clean ? 0 : 1);
+    }
+}

@@ -1,0 +1,181 @@
+package io.signup.local.chaos;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * An SMTP relay between send-email-fn and the local mail server that plays a mail server's faults on demand: it is
+ * down (every connection is cut), refuses chosen recipients for good ({@code 550}), or holds the acknowledgement of
+ * each message for a while (a server that answers after the sender's timeout). Everything else passes through line by
+ * line, so what is accepted lands in the inbox as usual, and the inbox keeps every mail through an outage.
+ */
+final class SmtpFaults implements AutoCloseable {
+
+    private final int upstreamPort;
+    private final int port;
+    private volatile ServerSocket socket;
+    private final Set<String> refused = ConcurrentHashMap.newKeySet();
+    private volatile Duration ackDelay = Duration.ZERO;
+    private volatile boolean down;
+
+    SmtpFaults(int upstreamPort) {
+        this.upstreamPort = upstreamPort;
+        this.port = listen(0);
+    }
+
+    /** Listens on {@code port} (0: any free one) and accepts sessions until the socket closes; returns the port. */
+    private int listen(int on) {
+        try {
+            ServerSocket listening = new ServerSocket();
+            listening.setReuseAddress(true);
+            listening.bind(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), on), 50);
+            socket = listening;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        ServerSocket listening = socket;
+        Thread acceptor = new Thread(() -> acceptLoop(listening), "smtp-faults");
+        acceptor.setDaemon(true);
+        acceptor.start();
+        return listening.getLocalPort();
+    }
+
+    int port() {
+        return port;
+    }
+
+    /** {@code 550} to {@code RCPT TO} for this address, until {@link #clear()}. */
+    void refuse(String recipient) {
+        refused.add(recipient.toLowerCase(Locale.ROOT));
+    }
+
+    /** Each message's final {@code 250} comes this much later than the server gave it. */
+    void acknowledgeAfter(Duration delay) {
+        ackDelay = delay;
+    }
+
+    /**
+     * Down: the port refuses connections and open sessions refuse their next transaction ({@code 421}), as a mail
+     * server that is shutting down does. A transaction already past its data is let finish: cutting it after the
+     * server took the message would play a different fault, the lost acknowledgement that SMTP itself cannot tell
+     * from a lost message (RFC 1047).
+     */
+    synchronized void down(boolean isDown) {
+        if (isDown && !down) {
+            close();
+        } else if (!isDown && down) {
+            listen(port);
+        }
+        down = isDown;
+    }
+
+    void clear() {
+        refused.clear();
+        ackDelay = Duration.ZERO;
+        down(false);
+    }
+
+    private void acceptLoop(ServerSocket listening) {
+        while (!listening.isClosed()) {
+            try {
+                Socket client = listening.accept();
+                Thread session = new Thread(() -> relay(client), "smtp-faults-session");
+                session.setDaemon(true);
+                session.start();
+            } catch (IOException closed) {
+                return;
+            }
+        }
+    }
+
+    /** Client lines go up, server replies come down; RCPT of a refused address and the end of DATA are ours. */
+    private void relay(Socket client) {
+        try (client; Socket server = new Socket(InetAddress.getLoopbackAddress(), upstreamPort);
+                BufferedReader fromClient = reader(client); BufferedReader fromServer = reader(server)) {
+            OutputStream toClient = client.getOutputStream();
+            OutputStream toServer = server.getOutputStream();
+            copyReply(fromServer, toClient, Duration.ZERO); // greeting
+            boolean inData = false;
+            String line;
+            while ((line = fromClient.readLine()) != null) {
+                if (inData) {
+                    write(toServer, line);
+                    if (line.equals(".")) {
+                        inData = false;
+                        copyReply(fromServer, toClient, ackDelay);
+                    }
+                    continue;
+                }
+                String command = line.toUpperCase(Locale.ROOT);
+                if (down && command.startsWith("MAIL FROM:")) {
+                    write(toClient, "421 4.3.2 Service not available, closing transmission channel");
+                    return;
+                }
+                if (command.startsWith("RCPT TO:") && refused.contains(address(line))) {
+                    write(toClient, "550 5.1.1 <" + address(line) + ">: Recipient address rejected: User unknown");
+                    continue;
+                }
+                write(toServer, line);
+                copyReply(fromServer, toClient, Duration.ZERO);
+                inData = command.equals("DATA");
+                if (command.equals("QUIT")) {
+                    return;
+                }
+            }
+        } catch (IOException | InterruptedException gone) {
+            // one side hung up
+        }
+    }
+
+    /** Copies one (possibly multi-line) reply, after {@code delay}. */
+    private static void copyReply(BufferedReader from, OutputStream to, Duration delay)
+            throws IOException, InterruptedException {
+        StringBuilder reply = new StringBuilder();
+        String line;
+        do {
+            line = from.readLine();
+            if (line == null) {
+                throw new IOException("server closed");
+            }
+            reply.append(line).append("\r\n");
+        } while (line.length() > 3 && line.charAt(3) == '-');
+        Thread.sleep(delay.toMillis());
+        to.write(reply.toString().getBytes(StandardCharsets.UTF_8));
+        to.flush();
+    }
+
+    private static String address(String line) {
+        String value = line.substring(line.indexOf(':') + 1).strip();
+        int close = value.indexOf('>');
+        return (value.startsWith("<") && close > 0 ? value.substring(1, close) : value).toLowerCase(Locale.ROOT);
+    }
+
+    private static BufferedReader reader(Socket socket) throws IOException {
+        return new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+    }
+
+    private static void write(OutputStream out, String line) throws IOException {
+        out.write((line + "\r\n").getBytes(StandardCharsets.UTF_8));
+        out.flush();
+    }
+
+    @Override
+    public void close() {
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // already closed
+        }
+    }
+}
