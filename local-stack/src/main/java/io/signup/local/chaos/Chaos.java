@@ -201,9 +201,10 @@ public final class Chaos {
         StringBuilder out = new StringBuilder(String.format("%-44s %9s %6s %5s %11s %11s  %s%n", "fault",
                 "accepted", "mails", "lost", "duplicates", "recovery s", "note"));
         for (Row row : rows) {
-            out.append(String.format("%-44s %9d %6d %5d %11d %11.1f  %s%n", row.fault(), row.accepted(), row.mails(),
+            out.append(String.format("%-44s %9d %6d %5d %11d %11.1f  %s", row.fault(), row.accepted(), row.mails(),
                     row.lost(), row.duplicated(), row.recoveryMs() / 1000.0,
-                    row.accepted() == 0 ? "NO SIGNUP ACCEPTED: the row proves nothing" : row.note()));
+                    row.accepted() == 0 ? "NO SIGNUP ACCEPTED: the row proves nothing" : row.note()).stripTrailing())
+                    .append('\n');
         }
         out.append(String.format("faults: %d, signups: %d, lost: %d, duplicated: %d", rows.size(),
                 rows.stream().mapToInt(Row::accepted).sum(), rows.stream().mapToInt(Row::lost).sum(),
