@@ -51,7 +51,7 @@ class MailServerOutageTest {
             OUTAGE_MAIL.start();
         }
 
-        accepted(deliverBinary(SignupEvent.REQUESTED.type(), id, requested(email, null)));
+        accepted(() -> deliverBinary(SignupEvent.REQUESTED.type(), id, requested(email, null)));
 
         assertEquals(1, mailsTo(OUTAGE_MAIL, email).size(), "the retried event is mailed exactly once");
     }

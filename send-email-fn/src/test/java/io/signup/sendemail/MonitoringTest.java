@@ -37,7 +37,7 @@ class MonitoringTest {
         String id = UUID.randomUUID().toString();
         String event = requested("mia." + UUID.randomUUID().toString().substring(0, 8) + "@example.com", null);
 
-        accepted(deliverBinary(SignupEvent.REQUESTED.type(), id, event));
+        accepted(() -> deliverBinary(SignupEvent.REQUESTED.type(), id, event));
         deliverBinary(SignupEvent.REQUESTED.type(), id, event).statusCode(204);
         deliverBinary(SignupEvent.REQUESTED, requested("not-an-address", null)).statusCode(400);
         deliverBinary("io.signup.other.v1", UUID.randomUUID().toString(), event).statusCode(400);
