@@ -99,6 +99,26 @@ class SaveEmailRejectionTest {
         return Stream.of("GET", "PUT", "DELETE", "PATCH");
     }
 
+    static Stream<Arguments> refusedEvents() {
+        return Stream.of(
+                Arguments.of("no id", new String[] { "ce-specversion", "1.0", "ce-type", "saveEmail", "ce-source", "urn:test" }),
+                Arguments.of("specversion 2.0", new String[] { "ce-specversion", "2.0", "ce-id", "1", "ce-type", "saveEmail", "ce-source", "urn:test" }),
+                Arguments.of("garbage time", new String[] { "ce-specversion", "1.0", "ce-id", "1", "ce-type", "saveEmail", "ce-source", "urn:test", "ce-time", "soon" }),
+                Arguments.of("foreign type", new String[] { "ce-specversion", "1.0", "ce-id", "1", "ce-type", "com.example.other", "ce-source", "urn:test" }),
+                Arguments.of("not a CloudEvent at /", new String[] {}));
+    }
+
+    @ParameterizedTest(name = "{0} -> 400")
+    @MethodSource("refusedEvents")
+    void anEventThatIsNotAValidCloudEventOfOursIsRefusedWithoutRetry(String label, String[] headers) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(root.resolve("/")).header("Content-Type", JSON_TYPE)
+                .POST(BodyPublishers.ofString("{\"email\":\"event@example.com\"}"));
+        for (int i = 0; i < headers.length; i += 2) {
+            request.header(headers[i], headers[i + 1]);
+        }
+        assertRefused(request.build(), 400);
+    }
+
     @Test
     void unknownFunctionIs404() throws Exception {
         assertRefused(HttpRequest.newBuilder(root.resolve("/dropTables")).header("Content-Type", JSON_TYPE)

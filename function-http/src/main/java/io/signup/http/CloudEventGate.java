@@ -1,4 +1,4 @@
-package io.signup.sendemail.function;
+package io.signup.http;
 
 import java.util.Locale;
 
@@ -13,30 +13,31 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.quarkus.logging.Log;
-import io.signup.contract.SignupEvent;
-import io.signup.http.FunctionHttpGuard;
-import io.signup.http.HttpAnswer;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
 /**
- * Reads every delivery with the CloudEvents SDK before Funqy binds it, and refuses with 400 (which Knative does not
- * retry) whatever is not a valid CloudEvents 1.0 event of one of our types, in binary or structured mode: missing or
- * empty required attributes, another spec version, an unreadable {@code time}, an empty optional attribute, a foreign
- * type or source, data that is not JSON. Never 204 (it would be mailed), never 5xx (it would be retried for minutes).
+ * Reads every incoming CloudEvent with the CloudEvents SDK before Funqy binds it, and refuses with 400 (which Knative
+ * does not retry) whatever is not a valid CloudEvents 1.0 event, in binary or structured mode: missing or empty
+ * required attributes, another spec version, an unreadable {@code time}, an empty optional attribute; then whatever
+ * the function's {@link EventPolicy} does not take. Never 2xx (the function would act on it), never 5xx (it would be
+ * retried for minutes). A request is read as an event when it carries {@code ce-specversion}, is
+ * {@code application/cloudevents+json}, or goes to a path the policy keeps for events.
  */
 @ApplicationScoped
-public class StrictCloudEvents {
+public class CloudEventGate {
 
     /** After the function guard (-100: POST with a JSON body only), before Funqy. */
     private static final int ORDER = -90;
 
     private final FunctionHttpGuard guard;
+    private final EventPolicy policy;
     /** cloudevents_refused_total: deliveries refused before any function ran. */
     private final Counter refused;
 
-    public StrictCloudEvents(FunctionHttpGuard guard, MeterRegistry metrics) {
+    public CloudEventGate(FunctionHttpGuard guard, EventPolicy policy, MeterRegistry metrics) {
         this.guard = guard;
+        this.policy = policy;
         this.refused = metrics.counter("cloudevents.refused");
     }
 
@@ -45,7 +46,7 @@ public class StrictCloudEvents {
     }
 
     private void check(RoutingContext context) {
-        if (guard.isManagementPath(context.request().path())) {
+        if (guard.isManagementPath(context.request().path()) || !isEvent(context)) {
             context.next();
             return;
         }
@@ -59,8 +60,18 @@ public class StrictCloudEvents {
         }
     }
 
-    /** Why this request is not an event we take, or {@code null} when it is one. */
-    static String problem(RoutingContext context) {
+    private boolean isEvent(RoutingContext context) {
+        return context.request().headers().contains("ce-specversion") || isStructured(context)
+                || policy.eventsOnly(context.request().path());
+    }
+
+    private static boolean isStructured(RoutingContext context) {
+        String contentType = context.request().getHeader(HttpHeaderNames.CONTENT_TYPE);
+        return contentType != null && contentType.toLowerCase(Locale.ROOT).startsWith(JsonFormat.CONTENT_TYPE);
+    }
+
+    /** Why this request is not an event the function takes, or {@code null} when it is one. */
+    private String problem(RoutingContext context) {
         CloudEvent event;
         try {
             event = read(context);
@@ -82,29 +93,19 @@ public class StrictCloudEvents {
                 return "attribute " + name + " must not be empty";
             }
         }
-        if (SignupEvent.ofType(event.getType()).isEmpty()) {
-            return "not an event type this function takes: " + event.getType();
-        }
-        if (!SignupEvent.SOURCE.equals(event.getSource().toString())) {
-            return "not an event source this function takes: " + event.getSource();
-        }
-        String dataType = event.getDataContentType() == null ? "" : event.getDataContentType();
-        if (event.getData() == null || !dataType.toLowerCase(Locale.ROOT).startsWith(SignupEvent.DATA_CONTENT_TYPE)) {
-            return "data must be " + SignupEvent.DATA_CONTENT_TYPE;
-        }
-        return null;
+        return policy.refusal(event);
     }
 
     private static CloudEvent read(RoutingContext context) {
-        String contentType = context.request().getHeader(HttpHeaderNames.CONTENT_TYPE);
         byte[] body = context.body().buffer() == null ? new byte[0] : context.body().buffer().getBytes();
-        if (contentType != null && contentType.toLowerCase(Locale.ROOT).startsWith(JsonFormat.CONTENT_TYPE)) {
+        if (isStructured(context)) {
             return new JsonFormat().deserialize(body);
         }
         if (!context.request().headers().contains("ce-specversion")) {
             return null;
         }
-        return VertxMessageFactory.createReader(context.request().headers(), context.body().buffer()).toEvent();
+        return VertxMessageFactory.createReader(context.request().headers(),
+                context.body().buffer() == null ? io.vertx.core.buffer.Buffer.buffer() : context.body().buffer()).toEvent();
     }
 
     /** The SDK's message, without class names, bounded: it is sent to the Broker's dead-letter sink. */
