@@ -12,7 +12,7 @@ import io.signup.sendemail.service.MailService;
 
 /**
  * The functions the Triggers in knative/ deliver to, at {@code POST /}, one per event type. They return nothing, so a
- * success is an empty 204 and no reply event re-enters the Broker. {@link StrictCloudEvents} has already refused
+ * success is an empty 204 and no reply event re-enters the Broker. {@link io.signup.http.CloudEventGate} has already refused
  * whatever is not a valid CloudEvent of one of these types.
  */
 public class SendEmailFunctions {
