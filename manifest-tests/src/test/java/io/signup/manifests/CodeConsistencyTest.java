@@ -21,6 +21,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 import io.fabric8.knative.eventing.v1.Trigger;
+import io.fabric8.knative.eventing.v1beta3.EventType;
 import io.fabric8.knative.sources.v1.PingSource;
 import io.fabric8.knative.sources.v1.SinkBinding;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -56,6 +57,27 @@ class CodeConsistencyTest {
             assertTrue(mapped.contains(event.type()), "send-email-fn has a function for " + event.type());
         }
         assertEquals(Map.of(), byType, "no Trigger for a type nobody emits");
+    }
+
+    @Test
+    void everyEventTypeWeEmitIsDescribedWithItsTypeSourceAndSchema() {
+        Map<String, Map<String, String>> described = new HashMap<>();
+        manifests.stream().map(Manifest::resource).filter(EventType.class::isInstance).map(EventType.class::cast)
+                .forEach(eventType -> {
+                    assertEquals("signup", eventType.getSpec().getReference().getName(), "on our Broker");
+                    Map<String, String> attributes = new HashMap<>();
+                    eventType.getSpec().getAttributes().stream().filter(a -> a.getValue() != null)
+                            .forEach(a -> attributes.put(a.getName(), a.getValue()));
+                    described.put(attributes.get("type"), attributes);
+                });
+        assertEquals(Arrays.stream(SignupEvent.values()).map(SignupEvent::type).collect(Collectors.toSet()),
+                described.keySet(), "one EventType per type, and none for a type nobody emits");
+        for (SignupEvent event : SignupEvent.values()) {
+            Map<String, String> attributes = described.get(event.type());
+            assertEquals(SignupEvent.SOURCE, attributes.get("source"));
+            assertEquals(event.dataSchema().toString(), attributes.get("dataschema"));
+            assertEquals(SignupEvent.DATA_CONTENT_TYPE, attributes.get("datacontenttype"));
+        }
     }
 
     @Test

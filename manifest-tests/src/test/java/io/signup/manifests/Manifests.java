@@ -34,7 +34,8 @@ final class Manifests {
             Map.entry("eventing.knative.dev/v1/Broker", io.fabric8.knative.eventing.v1.Broker.class),
             Map.entry("eventing.knative.dev/v1/Trigger", io.fabric8.knative.eventing.v1.Trigger.class),
             Map.entry("sources.knative.dev/v1/SinkBinding", io.fabric8.knative.sources.v1.SinkBinding.class),
-            Map.entry("sources.knative.dev/v1/PingSource", io.fabric8.knative.sources.v1.PingSource.class));
+            Map.entry("sources.knative.dev/v1/PingSource", io.fabric8.knative.sources.v1.PingSource.class),
+            Map.entry("eventing.knative.dev/v1beta3/EventType", io.fabric8.knative.eventing.v1beta3.EventType.class));
 
     /** One parsed file. */
     record Manifest(Path file, HasMetadata resource) {
