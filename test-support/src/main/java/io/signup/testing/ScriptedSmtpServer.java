@@ -34,7 +34,6 @@ public final class ScriptedSmtpServer implements AutoCloseable {
     private final List<Accepted> accepted = new CopyOnWriteArrayList<>();
     private volatile String mailFromReply = "250 2.1.0 Ok";
     private volatile Duration dataAckDelay = Duration.ZERO;
-    private volatile boolean running = true;
 
     public ScriptedSmtpServer() {
         try {
@@ -42,9 +41,7 @@ public final class ScriptedSmtpServer implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        Thread acceptor = new Thread(this::acceptLoop, "scripted-smtp");
-        acceptor.setDaemon(true);
-        acceptor.start();
+        TcpSessions.serve(socket, "scripted-smtp", this::converse);
     }
 
     public int port() {
@@ -73,19 +70,6 @@ public final class ScriptedSmtpServer implements AutoCloseable {
     /** The accepted messages to {@code recipient}. */
     public List<Accepted> acceptedFor(String recipient) {
         return accepted.stream().filter(m -> m.recipients().contains(recipient)).toList();
-    }
-
-    private void acceptLoop() {
-        while (running) {
-            try {
-                Socket client = socket.accept();
-                Thread session = new Thread(() -> converse(client), "scripted-smtp-session");
-                session.setDaemon(true);
-                session.start();
-            } catch (IOException closed) {
-                return;
-            }
-        }
     }
 
     private void converse(Socket client) {
@@ -148,7 +132,6 @@ public final class ScriptedSmtpServer implements AutoCloseable {
 
     @Override
     public void close() {
-        running = false;
         try {
             socket.close();
         } catch (IOException ignored) {

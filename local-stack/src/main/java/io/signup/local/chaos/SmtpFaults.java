@@ -14,6 +14,8 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
+import io.signup.testing.TcpSessions;
+
 /**
  * An SMTP relay between send-email-fn and the local mail server that plays a mail server's faults on demand: it is
  * down (every connection is cut), refuses chosen recipients for good ({@code 550}), or holds the acknowledgement of
@@ -44,11 +46,8 @@ final class SmtpFaults implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        ServerSocket listening = socket;
-        Thread acceptor = new Thread(() -> acceptLoop(listening), "smtp-faults");
-        acceptor.setDaemon(true);
-        acceptor.start();
-        return listening.getLocalPort();
+        TcpSessions.serve(socket, "smtp-faults", this::relay);
+        return socket.getLocalPort();
     }
 
     int port() {
@@ -84,19 +83,6 @@ final class SmtpFaults implements AutoCloseable {
         refused.clear();
         ackDelay = Duration.ZERO;
         down(false);
-    }
-
-    private void acceptLoop(ServerSocket listening) {
-        while (!listening.isClosed()) {
-            try {
-                Socket client = listening.accept();
-                Thread session = new Thread(() -> relay(client), "smtp-faults-session");
-                session.setDaemon(true);
-                session.start();
-            } catch (IOException closed) {
-                return;
-            }
-        }
     }
 
     /** Client lines go up, server replies come down; RCPT of a refused address and the end of DATA are ours. */
