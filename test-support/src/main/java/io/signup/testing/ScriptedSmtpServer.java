@@ -2,13 +2,11 @@ package io.signup.testing;
 
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,7 +39,7 @@ public final class ScriptedSmtpServer implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        TcpSessions.serve(socket, "scripted-smtp", this::converse);
+        SmtpLines.serve(socket, "scripted-smtp", this::converse);
     }
 
     public int port() {
@@ -73,45 +71,42 @@ public final class ScriptedSmtpServer implements AutoCloseable {
     }
 
     private void converse(Socket client) {
-        try (client;
-                BufferedReader in = new BufferedReader(new InputStreamReader(client.getInputStream(),
-                        StandardCharsets.UTF_8));
-                OutputStream out = client.getOutputStream()) {
-            reply(out, "220 localhost ESMTP scripted");
+        try (client; BufferedReader in = SmtpLines.reader(client); OutputStream out = client.getOutputStream()) {
+            SmtpLines.write(out, "220 localhost ESMTP scripted");
             String from = null;
             List<String> recipients = new ArrayList<>();
             String line;
             while ((line = in.readLine()) != null) {
                 String command = line.toUpperCase(Locale.ROOT);
                 if (command.startsWith("EHLO") || command.startsWith("HELO")) {
-                    reply(out, "250 localhost");
+                    SmtpLines.write(out, "250 localhost");
                 } else if (command.startsWith("MAIL FROM:")) {
-                    from = address(line);
+                    from = SmtpLines.address(line);
                     recipients.clear();
-                    reply(out, mailFromReply);
+                    SmtpLines.write(out, mailFromReply);
                 } else if (command.startsWith("RCPT TO:")) {
-                    String recipient = address(line);
+                    String recipient = SmtpLines.address(line);
                     String answer = recipientReplies.getOrDefault(recipient.toLowerCase(Locale.ROOT), "250 2.1.5 Ok");
                     if (answer.startsWith("2")) {
                         recipients.add(recipient);
                     }
-                    reply(out, answer);
+                    SmtpLines.write(out, answer);
                 } else if (command.equals("DATA")) {
-                    reply(out, "354 End data with <CR><LF>.<CR><LF>");
+                    SmtpLines.write(out, "354 End data with <CR><LF>.<CR><LF>");
                     StringBuilder data = new StringBuilder();
                     for (String body = in.readLine(); body != null && !body.equals("."); body = in.readLine()) {
                         data.append(body.startsWith("..") ? body.substring(1) : body).append("\r\n");
                     }
                     Thread.sleep(dataAckDelay.toMillis());
                     accepted.add(new Accepted(from, List.copyOf(recipients), data.toString()));
-                    reply(out, "250 2.0.0 Ok: queued");
+                    SmtpLines.write(out, "250 2.0.0 Ok: queued");
                 } else if (command.equals("RSET") || command.equals("NOOP")) {
-                    reply(out, "250 2.0.0 Ok");
+                    SmtpLines.write(out, "250 2.0.0 Ok");
                 } else if (command.equals("QUIT")) {
-                    reply(out, "221 2.0.0 Bye");
+                    SmtpLines.write(out, "221 2.0.0 Bye");
                     return;
                 } else {
-                    reply(out, "502 5.5.2 Command not recognized");
+                    SmtpLines.write(out, "502 5.5.2 Command not recognized");
                 }
             }
         } catch (IOException | InterruptedException gone) {
@@ -119,23 +114,8 @@ public final class ScriptedSmtpServer implements AutoCloseable {
         }
     }
 
-    private static String address(String line) {
-        String value = line.substring(line.indexOf(':') + 1).strip();
-        int close = value.indexOf('>');
-        return value.startsWith("<") && close > 0 ? value.substring(1, close) : value.split("\\s")[0];
-    }
-
-    private static void reply(OutputStream out, String line) throws IOException {
-        out.write((line + "\r\n").getBytes(StandardCharsets.UTF_8));
-        out.flush();
-    }
-
     @Override
     public void close() {
-        try {
-            socket.close();
-        } catch (IOException ignored) {
-            // already closed
-        }
+        SmtpLines.close(socket);
     }
 }

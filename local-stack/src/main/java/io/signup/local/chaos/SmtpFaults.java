@@ -2,7 +2,6 @@ package io.signup.local.chaos;
 
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -14,7 +13,7 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
-import io.signup.testing.TcpSessions;
+import io.signup.testing.SmtpLines;
 
 /**
  * An SMTP relay between send-email-fn and the local mail server that plays a mail server's faults on demand: it is
@@ -46,7 +45,7 @@ final class SmtpFaults implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        TcpSessions.serve(socket, "smtp-faults", this::relay);
+        SmtpLines.serve(socket, "smtp-faults", this::relay);
         return socket.getLocalPort();
     }
 
@@ -88,7 +87,8 @@ final class SmtpFaults implements AutoCloseable {
     /** Client lines go up, server replies come down; RCPT of a refused address and the end of DATA are ours. */
     private void relay(Socket client) {
         try (client; Socket server = new Socket(InetAddress.getLoopbackAddress(), upstreamPort);
-                BufferedReader fromClient = reader(client); BufferedReader fromServer = reader(server)) {
+                BufferedReader fromClient = SmtpLines.reader(client);
+                BufferedReader fromServer = SmtpLines.reader(server)) {
             OutputStream toClient = client.getOutputStream();
             OutputStream toServer = server.getOutputStream();
             copyReply(fromServer, toClient, Duration.ZERO); // greeting
@@ -96,7 +96,7 @@ final class SmtpFaults implements AutoCloseable {
             String line;
             while ((line = fromClient.readLine()) != null) {
                 if (inData) {
-                    write(toServer, line);
+                    SmtpLines.write(toServer, line);
                     if (line.equals(".")) {
                         inData = false;
                         copyReply(fromServer, toClient, ackDelay);
@@ -105,14 +105,15 @@ final class SmtpFaults implements AutoCloseable {
                 }
                 String command = line.toUpperCase(Locale.ROOT);
                 if (down && command.startsWith("MAIL FROM:")) {
-                    write(toClient, "421 4.3.2 Service not available, closing transmission channel");
+                    SmtpLines.write(toClient, "421 4.3.2 Service not available, closing transmission channel");
                     return;
                 }
                 if (command.startsWith("RCPT TO:") && refused.contains(address(line))) {
-                    write(toClient, "550 5.1.1 <" + address(line) + ">: Recipient address rejected: User unknown");
+                    SmtpLines.write(toClient,
+                            "550 5.1.1 <" + address(line) + ">: Recipient address rejected: User unknown");
                     continue;
                 }
-                write(toServer, line);
+                SmtpLines.write(toServer, line);
                 copyReply(fromServer, toClient, Duration.ZERO);
                 inData = command.equals("DATA");
                 if (command.equals("QUIT")) {
@@ -142,26 +143,11 @@ final class SmtpFaults implements AutoCloseable {
     }
 
     private static String address(String line) {
-        String value = line.substring(line.indexOf(':') + 1).strip();
-        int close = value.indexOf('>');
-        return (value.startsWith("<") && close > 0 ? value.substring(1, close) : value).toLowerCase(Locale.ROOT);
-    }
-
-    private static BufferedReader reader(Socket socket) throws IOException {
-        return new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
-    }
-
-    private static void write(OutputStream out, String line) throws IOException {
-        out.write((line + "\r\n").getBytes(StandardCharsets.UTF_8));
-        out.flush();
+        return SmtpLines.address(line).toLowerCase(Locale.ROOT);
     }
 
     @Override
     public void close() {
-        try {
-            socket.close();
-        } catch (IOException ignored) {
-            // already closed
-        }
+        SmtpLines.close(socket);
     }
 }
