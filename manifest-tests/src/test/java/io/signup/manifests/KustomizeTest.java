@@ -18,7 +18,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 class KustomizeTest {
 
     @ParameterizedTest
-    @ValueSource(strings = { "k8s", "knative" })
+    @ValueSource(strings = { "k8s", "k8s/dev-secrets", "knative" })
     void kustomizationListsEveryManifestOfItsFolder(String folder) throws IOException {
         JsonNode kustomization = Manifests.YAML.readTree(Manifests.root().resolve(folder).resolve("kustomization.yaml").toFile());
         List<String> listed = StreamSupport.stream(kustomization.path("resources").spliterator(), false)
@@ -27,7 +27,7 @@ class KustomizeTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = { "k8s", "knative" })
+    @ValueSource(strings = { "k8s", "k8s/dev-secrets", "knative" })
     void kubectlKustomizeRendersEveryResource(String folder) throws Exception {
         assumeTrue(kubectlAvailable(), "kubectl is not installed: skipping the kustomize render check");
         Process kustomize = new ProcessBuilder("kubectl", "kustomize", Manifests.root().resolve(folder).toString())
@@ -37,6 +37,19 @@ class KustomizeTest {
         assertEquals(0, kustomize.exitValue(), output);
         long rendered = output.lines().filter(line -> line.startsWith("kind: ")).count();
         assertEquals(Manifests.files(folder).size(), rendered, output);
+    }
+
+    @org.junit.jupiter.api.Test
+    void whatMakeDeployAppliesHoldsNoSecretSoARealOneIsNeverOverwritten() throws IOException {
+        for (String folder : List.of("k8s", "knative")) {
+            JsonNode kustomization = Manifests.YAML.readTree(
+                    Manifests.root().resolve(folder).resolve("kustomization.yaml").toFile());
+            for (JsonNode resource : kustomization.path("resources")) {
+                JsonNode manifest = Manifests.YAML.readTree(
+                        Manifests.root().resolve(folder).resolve(resource.asText()).toFile());
+                assertEquals(false, "Secret".equals(manifest.path("kind").asText()), folder + "/" + resource.asText());
+            }
+        }
     }
 
     private static boolean kubectlAvailable() {

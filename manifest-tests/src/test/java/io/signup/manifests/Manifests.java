@@ -67,7 +67,7 @@ final class Manifests {
 
     static List<Manifest> all() {
         List<Manifest> manifests = new ArrayList<>();
-        for (String folder : List.of("k8s", "knative")) {
+        for (String folder : List.of("k8s", "k8s/dev-secrets", "knative")) {
             for (Path file : files(folder)) {
                 manifests.add(new Manifest(file, parse(read(file))));
             }
