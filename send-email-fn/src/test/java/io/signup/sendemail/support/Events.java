@@ -77,13 +77,16 @@ public final class Events {
     public static ExtractableResponse<Response> answer(Supplier<ValidatableResponse> delivery) {
         Instant deadline = Instant.now().plus(Duration.ofSeconds(45));
         double timeouts = smtpTimeouts();
-        boolean timedOut = false;
+        boolean earlierTimeout = false;
         while (true) {
             ExtractableResponse<Response> response = delivery.get().extract();
             double now = smtpTimeouts();
-            timedOut |= now > timeouts;
+            boolean thisTimedOut = now > timeouts;
             timeouts = now;
-            boolean lateOutcomePending = timedOut && (response.statusCode() == 503 || response.statusCode() == 409);
+            // Only the timed-out send itself (503) or its claim still held (409) is delivered again.
+            boolean lateOutcomePending = (thisTimedOut && response.statusCode() == 503)
+                    || (earlierTimeout && response.statusCode() == 409);
+            earlierTimeout |= thisTimedOut;
             if (!lateOutcomePending || Instant.now().isAfter(deadline)) {
                 return response;
             }
