@@ -10,13 +10,26 @@ comma := ,
 space := $(eval) $(eval)
 FUNCTION_MODULES := $(subst $(space),$(comma),$(FUNCTIONS))
 
-# Deployment: images go to $(REGISTRY)/signup/<function>:$(TAG); CONTAINER builds and pushes them.
-# k8s/ and knative/ name images in DEFAULT_REGISTRY; make deploy rewrites those names to REGISTRY.
-DEFAULT_REGISTRY := localhost:5000
-REGISTRY ?= $(DEFAULT_REGISTRY)
-TAG ?= 1.0.0-SNAPSHOT
+# Cluster: images are $(REGISTRY)/signup/<function>:$(TAG). The default registry is the one `kn quickstart kind
+# --registry` runs, localhost:5001, which it also exempts from Knative's tag-to-digest resolution; REGISTRY=kind.local
+# loads the images straight into the kind cluster $(KIND_CLUSTER) instead. k8s/ and knative/ name BASE_REGISTRY.
+BASE_REGISTRY := localhost:5001
+REGISTRY ?= $(BASE_REGISTRY)
+KIND_CLUSTER ?= knative
 CONTAINER ?= docker
+# One tag per build: the commit, plus a digest of uncommitted changes. Deploying changed code therefore changes each
+# Service's image, so Knative makes a new Revision, and names a new migration Job, so the new migrations run.
+GIT_COMMIT := $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo untracked)
+GIT_CHANGES := $(shell git status --porcelain 2>/dev/null | head -c1)
+GIT_DIGEST := $(if $(GIT_CHANGES),-dirty-$(shell { git diff HEAD; git ls-files -z --others --exclude-standard \
+	| xargs -0 -r cat; } | sha1sum | cut -c1-8))
+TAG ?= $(GIT_COMMIT)$(GIT_DIGEST)
+# default: k8s/ and knative/ (Postgres StatefulSet, in-memory Broker); production: production/ (CloudNativePG, Kafka).
+OVERLAY ?= default
+OVERLAY_DIR := $(if $(filter production,$(OVERLAY)),production/,)
 NAMESPACE := signup
+RELEASE_JOB := signup-db-migrate-$(shell tr 'A-Z._' 'a-z--' <<< '$(TAG)')
+DEPLOY_DIR ?= target/deploy
 # make run: every port can be changed, e.g. make run RENDER_HTML_PORT=9080 (see README).
 export RENDER_HTML_PORT SAVE_EMAIL_PORT SEND_EMAIL_PORT BROKER_PORT SMTP_PORT INBOX_PORT POSTGRES_PORT RUN_DIR
 # Native executables are built by a local GraalVM/Mandrel when there is one, else inside a container.
@@ -24,10 +37,12 @@ NATIVE_BUILD := $(if $(shell command -v native-image 2>/dev/null),,-Dquarkus.nat
 
 .PHONY: help
 help: ## Show the targets and what they do
-	@awk 'BEGIN {FS = ":.*## "; printf "Usage: make <target> [VARIABLE=value]\n\nTargets:\n"} \
+	@awk 'BEGIN {FS = ":.*## "; printf "Usage: make <target> [VARIABLE=value]\n"} \
+		/^##@ / {printf "\n\033[1m%s\033[0m\n", substr($$0, 5)} \
 		/^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-16s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
-	@printf "\nVariables: REGISTRY=%s TAG=%s CONTAINER=%s\n" "$(REGISTRY)" "$(TAG)" "$(CONTAINER)"
+	@printf "\nVariables: REGISTRY=%s TAG=%s OVERLAY=%s CONTAINER=%s\n" "$(REGISTRY)" "$(TAG)" "$(OVERLAY)" "$(CONTAINER)"
 
+##@ Run on this machine
 .PHONY: run
 run: ## Build, then run the whole system on this machine: page :8080, inbox :8025 (Ctrl-C stops it)
 	$(MVN) -q package -DskipTests
@@ -59,6 +74,11 @@ bench: ## Measure start, memory, throughput and latency on this machine (after m
 build: ## Package every function as a runnable JVM app (<function>/target/quarkus-app/quarkus-run.jar)
 	$(MVN) package -DskipTests
 
+.PHONY: clean
+clean: ## Remove build output
+	$(MVN) clean -q
+
+##@ Test
 .PHONY: test
 test: ## Run every test: functions, browser, manifests (real Postgres, SMTP, HTTP peers, Chromium; no Docker)
 	$(MVN) verify
@@ -67,17 +87,24 @@ test: ## Run every test: functions, browser, manifests (real Postgres, SMTP, HTT
 native-sources: ## Run every native build step for the three functions without GraalVM (checks reflection, etc.)
 	$(MVN) package -Dnative -Dquarkus.native.sources-only=true -DskipTests -pl $(FUNCTION_MODULES) -am
 
+##@ Images
 .PHONY: native
 native: ## Build the three native executables (local GraalVM/Mandrel, or a container build)
 	$(MVN) package -Dnative $(NATIVE_BUILD) -DskipTests -pl $(FUNCTION_MODULES) -am
 
 .PHONY: images
-images: native ## Build and push the native images to $(REGISTRY)
+images: native ## Build the native images as $(TAG) and latest; push them to $(REGISTRY) (kind.local: load into kind)
 	for fn in $(FUNCTIONS); do \
-		$(CONTAINER) build -f $$fn/src/main/docker/Dockerfile.native-micro -t $(REGISTRY)/signup/$$fn:$(TAG) $$fn; \
-		$(CONTAINER) push $(REGISTRY)/signup/$$fn:$(TAG); \
+		image=$(REGISTRY)/signup/$$fn; \
+		$(CONTAINER) build -f $$fn/src/main/docker/Dockerfile.native-micro -t $$image:$(TAG) -t $$image:latest $$fn; \
+		if [[ "$(REGISTRY)" == kind.local ]]; then \
+			kind load docker-image --name $(KIND_CLUSTER) $$image:$(TAG) $$image:latest; \
+		else \
+			$(CONTAINER) push $$image:$(TAG); $(CONTAINER) push $$image:latest; \
+		fi; \
 	done
 
+##@ Cluster
 .PHONY: dev-secrets
 dev-secrets: kube-context ## Create placeholder Secrets for a development cluster (never overwrites existing ones)
 	kubectl apply -f k8s/00-namespace.yaml
@@ -86,27 +113,47 @@ dev-secrets: kube-context ## Create placeholder Secrets for a development cluste
 		else kubectl create -f $$secret; fi; \
 	done
 
-.PHONY: deploy
-deploy: kube-context ## Apply k8s/ then knative/ with images from $(REGISTRY) (Secrets must exist), waiting for the migration Job
-	mkdir -p target/deploy/k8s target/deploy/knative
+.PHONY: render
+render: ## Write what deploy applies to $(DEPLOY_DIR)/{k8s,knative}: images $(REGISTRY) at $(TAG), Job $(RELEASE_JOB)
+	mkdir -p $(DEPLOY_DIR)/k8s $(DEPLOY_DIR)/knative
 	for part in k8s knative; do \
-		{ echo "# Generated by make deploy: $$part/ with images from $(REGISTRY)."; \
-		  echo "resources: [../../../$$part]"; echo "images:"; \
+		{ echo "# Generated by make render: $(OVERLAY_DIR)$$part/ with images from $(REGISTRY) at $(TAG)."; \
+		  echo "resources: [$$(realpath -m --relative-to=$(DEPLOY_DIR)/$$part $(OVERLAY_DIR)$$part)]"; echo "images:"; \
 		  for fn in $(FUNCTIONS); do \
-			echo "  - {name: $(DEFAULT_REGISTRY)/signup/$$fn, newName: $(REGISTRY)/signup/$$fn, newTag: \"$(TAG)\"}"; \
-		  done; } > target/deploy/$$part/kustomization.yaml; \
+			echo "  - {name: $(BASE_REGISTRY)/signup/$$fn, newName: $(REGISTRY)/signup/$$fn, newTag: \"$(TAG)\"}"; \
+		  done; \
+		  if [[ $$part == k8s ]]; then \
+			echo "patches:"; \
+			echo "  - target: {kind: Job, name: signup-db-migrate}"; \
+			echo "    patch: '[{\"op\": \"replace\", \"path\": \"/metadata/name\", \"value\": \"$(RELEASE_JOB)\"}]'"; \
+		  fi; } > $(DEPLOY_DIR)/$$part/kustomization.yaml; \
 	done
-	@kubectl -n $(NAMESPACE) get secret signup-db signup-smtp >/dev/null || \
-		{ echo "Create the Secrets signup-db and signup-smtp first (k8s/README.md), or make dev-secrets." >&2; exit 1; }
-	kubectl apply -k target/deploy/k8s
-	kubectl -n $(NAMESPACE) wait --for=condition=complete job/signup-db-migrate --timeout=300s
-	kubectl apply -k target/deploy/knative
+
+.PHONY: deploy
+deploy: kube-context render ## Apply k8s/ (OVERLAY=production: production/), run this release's migrations, apply knative/
+	@kubectl -n $(NAMESPACE) get secret signup-db signup-db-owner signup-smtp >/dev/null || \
+		{ echo "Create the Secrets signup-db, signup-db-owner and signup-smtp first (k8s/README.md), or make dev-secrets." >&2; exit 1; }
+	kubectl apply -k $(DEPLOY_DIR)/k8s
+	$(if $(OVERLAY_DIR),kubectl -n $(NAMESPACE) wait --for=condition=Ready cluster.postgresql.cnpg.io/signup-db --timeout=600s)
+	kubectl -n $(NAMESPACE) wait --for=condition=complete job/$(RELEASE_JOB) --timeout=600s
+	kubectl apply -k $(DEPLOY_DIR)/knative
 	kubectl -n $(NAMESPACE) wait --for=condition=Ready ksvc --all --timeout=300s
 
+.PHONY: release
+release: images deploy ## images, then deploy, with one TAG
+
 .PHONY: undeploy
-undeploy: kube-context ## Delete what deploy applied (the Postgres volume goes with the namespace)
-	kubectl delete -k knative/ --ignore-not-found
-	kubectl delete -k k8s/ --ignore-not-found
+undeploy: kube-context render ## Remove the functions, eventing and database server; keep the namespace, data and Secrets
+	kubectl delete -k $(DEPLOY_DIR)/knative --ignore-not-found
+	kubectl -n $(NAMESPACE) delete statefulset,service,configmap,job,networkpolicy$(if $(OVERLAY_DIR),$(comma)pooler.postgresql.cnpg.io) \
+		-l app.kubernetes.io/part-of=signup --ignore-not-found
+	@echo "Kept: namespace $(NAMESPACE), its Secrets and the database volume (PersistentVolumeClaims$(if $(OVERLAY_DIR), and the CloudNativePG Cluster)). make destroy removes them."
+
+.PHONY: destroy
+destroy: kube-context render ## Delete EVERYTHING, signups and Secrets included: namespace $(NAMESPACE) (asks CONFIRM=$(NAMESPACE))
+	@[[ "$(CONFIRM)" == "$(NAMESPACE)" ]] || { echo "make destroy deletes namespace $(NAMESPACE) with every signup, the database volume and the Secrets. To go on: make destroy CONFIRM=$(NAMESPACE)" >&2; exit 1; }
+	kubectl delete -k $(DEPLOY_DIR)/knative --ignore-not-found
+	kubectl delete namespace $(NAMESPACE) --ignore-not-found --wait
 
 .PHONY: triggers
 triggers: ## Show the Triggers with kn: kn trigger list, then kn trigger describe of each
@@ -119,7 +166,3 @@ triggers: ## Show the Triggers with kn: kn trigger list, then kn trigger describ
 kube-context:
 	@kubectl config current-context >/dev/null 2>&1 || \
 		{ echo "No Kubernetes context: point kubectl at your cluster first (KUBECONFIG)." >&2; exit 1; }
-
-.PHONY: clean
-clean: ## Remove build output
-	$(MVN) clean -q

@@ -20,8 +20,8 @@ import io.signup.manifests.Manifests.Manifest;
 class ManifestRulesTest {
 
     static List<Path> manifestFiles() {
-        return java.util.stream.Stream.concat(Manifests.files("k8s").stream(), Manifests.files("knative").stream())
-                .toList();
+        return Manifests.FOLDERS.stream().filter(folder -> !folder.endsWith("dev-secrets"))
+                .flatMap(folder -> Manifests.files(folder).stream()).toList();
     }
 
     @ParameterizedTest(name = "{0}")
@@ -32,7 +32,7 @@ class ManifestRulesTest {
                 "numeric prefix for apply order: " + file.getFileName());
         assertTrue(yaml.startsWith("#"), "starts with a comment saying what it is: " + file.getFileName());
         assertEquals(1, yaml.split("(?m)^---\\s*$").length, "one resource per file: " + file.getFileName());
-        assertEquals(List.of(), Manifests.unknownFields(Manifests.parse(yaml)));
+        assertEquals(List.of(), Manifests.problems(yaml));
     }
 
     @Test
@@ -92,22 +92,59 @@ class ManifestRulesTest {
                         autoscaling.knative.dev/max-scale: "2"
                         autoscaling.knative.dev/target: "-1"
                         autoscaling.knative.dev/minScale: "1"
+                        autoscaling.knative.dev/initial-scale: "0"
+                        autoscaling.knative.dev/window: "2s"
+                        autoscaling.knative.dev/metric: cpu
+                        autoscaling.knative.dev/min-sacle: "0"
                     spec:
                       containers:
                         - image: x
-                          ports: [{containerPort: 8012}, {containerPort: 8081}]
+                          ports: [{containerPort: 8008}, {containerPort: 8081}]
                           env: [{name: PORT, value: "1"}, {name: K_SERVICE, value: x}]
+                          readinessProbe:
+                            httpGet: {path: /q/health/ready}
+                            failureThreshold: 3
                 """);
         assertEquals(Set.of(
                 "bad: autoscaling annotations belong under spec.template.metadata.annotations",
                 "bad: spec.template.metadata.name must not be set (Knative names revisions)",
                 "bad: autoscaling.knative.dev/target out of range: -1",
-                "bad: unknown annotation autoscaling.knative.dev/minScale",
-                "bad: max-scale 2 is below min-scale 3",
+                "bad: min-scale is set twice (once by its old name)",
+                "bad: autoscaling.knative.dev/initial-scale out of range: 0",
+                "bad: window 2s is outside 6s..1h",
+                "bad: metric cpu needs class hpa.autoscaling.knative.dev",
+                "bad: unknown annotation autoscaling.knative.dev/min-sacle",
                 "bad: at most one container port",
-                "bad: port 8012 is reserved by Knative",
+                "bad: port 8008 is reserved by Knative",
                 "bad: env PORT is reserved by Knative",
-                "bad: env K_SERVICE is reserved by Knative"), Set.copyOf(KnativeRules.service(bad)));
+                "bad: env K_SERVICE is reserved by Knative",
+                "bad: readiness failureThreshold and timeoutSeconds need periodSeconds > 0"),
+                Set.copyOf(KnativeRules.service(bad)));
+    }
+
+    @Test
+    void whatTheWebhookAcceptsIsNotFlagged() {
+        Service fine = (Service) Manifests.parse("""
+                apiVersion: serving.knative.dev/v1
+                kind: Service
+                metadata: {name: fine, namespace: signup}
+                spec:
+                  template:
+                    metadata:
+                      annotations:
+                        autoscaling.knative.dev/maxScale: "4"
+                        autoscaling.knative.dev/window: "1m30s"
+                        autoscaling.knative.dev/class: hpa.autoscaling.knative.dev
+                        autoscaling.knative.dev/metric: cpu
+                    spec:
+                      containers:
+                        - image: x
+                          readinessProbe:
+                            httpGet: {path: /q/health/ready}
+                            periodSeconds: 5
+                            failureThreshold: 3
+                """);
+        assertEquals(List.of(), KnativeRules.service(fine));
     }
 
     @Test

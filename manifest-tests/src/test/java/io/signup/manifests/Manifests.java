@@ -17,10 +17,13 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 
-/** The manifests in k8s/ and knative/, each parsed into its fabric8 type. */
+/** The manifests in k8s/, knative/ and the production overlay, each parsed into its fabric8 type. */
 final class Manifests {
 
     static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    /** Every folder of manifests: the base, the development Secrets, the production overlay's own resources. */
+    static final List<String> FOLDERS = List.of("k8s", "k8s/dev-secrets", "knative", "production/k8s",
+            "production/knative");
 
     /** apiVersion + kind → typed class. A kind missing here is an unexpected resource and fails the parse. */
     private static final Map<String, Class<? extends HasMetadata>> TYPES = Map.ofEntries(
@@ -30,6 +33,10 @@ final class Manifests {
             Map.entry("v1/Service", io.fabric8.kubernetes.api.model.Service.class),
             Map.entry("apps/v1/StatefulSet", io.fabric8.kubernetes.api.model.apps.StatefulSet.class),
             Map.entry("batch/v1/Job", io.fabric8.kubernetes.api.model.batch.v1.Job.class),
+            Map.entry("networking.k8s.io/v1/NetworkPolicy", io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy.class),
+            // Custom resources of operators: checked against their pinned CRD schema (CrdSchemas).
+            Map.entry("postgresql.cnpg.io/v1/Cluster", io.fabric8.kubernetes.api.model.GenericKubernetesResource.class),
+            Map.entry("postgresql.cnpg.io/v1/Pooler", io.fabric8.kubernetes.api.model.GenericKubernetesResource.class),
             Map.entry("serving.knative.dev/v1/Service", io.fabric8.knative.serving.v1.Service.class),
             Map.entry("eventing.knative.dev/v1/Broker", io.fabric8.knative.eventing.v1.Broker.class),
             Map.entry("eventing.knative.dev/v1/Trigger", io.fabric8.knative.eventing.v1.Trigger.class),
@@ -67,7 +74,7 @@ final class Manifests {
 
     static List<Manifest> all() {
         List<Manifest> manifests = new ArrayList<>();
-        for (String folder : List.of("k8s", "k8s/dev-secrets", "knative")) {
+        for (String folder : FOLDERS) {
             for (Path file : files(folder)) {
                 manifests.add(new Manifest(file, parse(read(file))));
             }
@@ -93,6 +100,19 @@ final class Manifests {
                 throw new IllegalArgumentException("unexpected resource type " + key);
             }
             return YAML.treeToValue(tree, type);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * What a cluster would refuse or silently drop in one manifest: fields its typed model does not know, or, for a
+     * custom resource, what its CRD schema does not allow.
+     */
+    static List<String> problems(String yaml) {
+        try {
+            JsonNode tree = YAML.readTree(yaml);
+            return CrdSchemas.covers(tree) ? CrdSchemas.violations(tree) : unknownFields(parse(yaml));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
