@@ -32,6 +32,7 @@ RELEASE_JOB := signup-db-migrate-$(shell tr 'A-Z._' 'a-z--' <<< '$(TAG)')
 DEPLOY_DIR ?= target/deploy
 # make run: every port can be changed, e.g. make run RENDER_HTML_PORT=9080 (see README).
 export RENDER_HTML_PORT SAVE_EMAIL_PORT SEND_EMAIL_PORT BROKER_PORT SMTP_PORT INBOX_PORT POSTGRES_PORT RUN_DIR
+export BROKER_RETRY BROKER_BACKOFF_DELAY PING_SCHEDULE
 # Native executables are built by a local GraalVM/Mandrel when there is one, else inside a container.
 NATIVE_BUILD := $(if $(shell command -v native-image 2>/dev/null),,-Dquarkus.native.container-build=true)
 

@@ -335,7 +335,7 @@ public final class Bench {
                 FunctionProcess.freePort(), FunctionProcess.freePort(), FunctionProcess.freePort(),
                 FunctionProcess.freePort(), FunctionProcess.freePort(), FunctionProcess.freePort());
         try (LocalStack stack = LocalStack.start(settings,
-                new LocalStack.Overrides(Map.of("save-email-fn", UNLIMITED), null, null))) {
+                new LocalStack.Overrides(Map.of("save-email-fn", UNLIMITED), null, null, null))) {
             EndToEnd e2e = new EndToEnd(URI.create("http://localhost:" + settings.savePort()), stack.inbox());
             e2e.run(e2eRate, Duration.ofSeconds(3)); // warm-up
             List<Double> p50 = new ArrayList<>();

@@ -64,17 +64,21 @@ public final class LocalStack implements AutoCloseable {
      * @param environments per function, variables on top of the stack's (e.g. the abuse limits a load test raises)
      * @param brokerRetry  the local Broker's retries instead of knative/'s ({@code null}: as knative/ says)
      * @param brokerBackoffDelay its backoff delay instead of knative/'s, ISO-8601 ({@code null}: as knative/ says)
+     * @param pingSchedule the PingSources' schedule instead of knative/'s ({@code null}: as knative/ says)
      */
     public record Overrides(Map<String, Map<String, String>> environments, Integer brokerRetry,
-            String brokerBackoffDelay) {
+            String brokerBackoffDelay, String pingSchedule) {
 
-        public static final Overrides NONE = new Overrides(Map.of(), null, null);
+        public static final Overrides NONE = new Overrides(Map.of(), null, null, null);
 
-        /** make run: BROKER_RETRY and BROKER_BACKOFF_DELAY shorten the local Broker's retries by configuration. */
+        /**
+         * make run: BROKER_RETRY and BROKER_BACKOFF_DELAY shorten the local Broker's retries, PING_SCHEDULE the
+         * outbox republish schedule (e.g. '* * * * *'), by configuration.
+         */
         static Overrides fromEnvironment() {
             String retry = System.getenv("BROKER_RETRY");
             return new Overrides(Map.of(), retry == null || retry.isBlank() ? null : Integer.valueOf(retry),
-                    System.getenv("BROKER_BACKOFF_DELAY"));
+                    System.getenv("BROKER_BACKOFF_DELAY"), System.getenv("PING_SCHEDULE"));
         }
     }
 
@@ -185,6 +189,9 @@ public final class LocalStack implements AutoCloseable {
                 starting.forEach(other -> other.thenAccept(FunctionProcess::close));
                 throw e.getCause() instanceof RuntimeException cause ? cause : e;
             }
+        }
+        if (overrides.pingSchedule() != null && !overrides.pingSchedule().isBlank()) {
+            knative.pingSources().forEach(ping -> ping.getSpec().setSchedule(overrides.pingSchedule()));
         }
         parts.add(new PingScheduler(knative.pingSources(), resolve));
     }

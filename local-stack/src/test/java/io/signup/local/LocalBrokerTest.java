@@ -225,6 +225,6 @@ class LocalBrokerTest {
         assertEquals(5, PingScheduler.everyMinutes("*/5 * * * *"));
         assertThrows(IllegalArgumentException.class, () -> PingScheduler.everyMinutes("0 3 * * 1"));
         KnativeConfig knative = KnativeConfig.load(java.nio.file.Path.of("..", "knative"));
-        assertEquals(1, PingScheduler.everyMinutes(knative.pingSources().get(0).getSpec().getSchedule()));
+        assertEquals(15, PingScheduler.everyMinutes(knative.pingSources().get(0).getSpec().getSchedule()));
     }
 }

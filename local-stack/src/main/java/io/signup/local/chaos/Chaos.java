@@ -28,12 +28,14 @@ import io.signup.testing.FunctionProcess;
  * duplicated: D}, and exits non-zero if anything was lost or duplicated.
  * <p>
  * The timings are configuration, not code: the local Broker retries {@value #BROKER_RETRY} times from
- * {@value #BROKER_BACKOFF} (about 30 s), a send times out after 2 s, a send claim and an outbox lease last 5 s.
+ * {@value #BROKER_BACKOFF} (about 30 s), a send times out after 2 s, a send claim and an outbox lease last 5 s, and
+ * the outbox is republished every minute ({@value #PING_SCHEDULE}) instead of every 15, so a run fits in minutes.
  */
 public final class Chaos {
 
     static final int BROKER_RETRY = 6;
     static final String BROKER_BACKOFF = "PT0.5S";
+    static final String PING_SCHEDULE = "* * * * *";
     private static final Duration RECOVERY_LIMIT = Duration.ofSeconds(150);
 
     /** One fault: what it does at {@code start} while the load runs, and what undoes it. */
@@ -219,7 +221,7 @@ public final class Chaos {
                         "1000000000", "SIGNUP_OUTBOX_LEASE", "5s"),
                 "send-email-fn", Map.of("QUARKUS_MAILER_PORT", Integer.toString(smtpProxyPort),
                         "SIGNUP_MAIL_SEND_TIMEOUT", "2s", "SIGNUP_MAIL_LEASE", "5s")),
-                BROKER_RETRY, BROKER_BACKOFF);
+                BROKER_RETRY, BROKER_BACKOFF, PING_SCHEDULE);
     }
 
     /** A stack of its own on free ports, the SMTP relay in front of its mail server, and {@code faults} in turn. */
