@@ -103,21 +103,48 @@ class ClusterPathTest {
     @ParameterizedTest
     @ValueSource(strings = { DEFAULT, PRODUCTION })
     void exactlyThePodsThatUseTheDatabaseMayReachIt(String overlay) {
-        for (PodTemplates pod : PodTemplates.of(render(overlay))) {
+        assertEquals(List.of(), databaseReachViolations(render(overlay), overlay));
+    }
+
+    @Test
+    void aFunctionThatReachesTheDatabaseWithoutTheLabelIsCaught() {
+        List<JsonNode> rendered = render(DEFAULT).stream().<JsonNode>map(JsonNode::deepCopy).toList();
+        ((ObjectNode) named(rendered, "Service", "send-email-fn").path("spec").path("template").path("metadata")
+                .path("labels")).remove(DATABASE_CLIENT);
+        ((ObjectNode) named(rendered, "Service", "render-html-fn").path("spec").path("template").path("metadata"))
+                .putObject("labels").put(DATABASE_CLIENT, "true");
+        assertEquals(List.of("Service/render-html-fn: is a database client but does not use the database",
+                "Service/send-email-fn: uses the database but is not a database client"),
+                databaseReachViolations(rendered, DEFAULT));
+    }
+
+    /**
+     * The pods that use the database (a database URL or PGHOST) are exactly those labelled as its clients, and the
+     * NetworkPolicy in front of the database (default) or the pooler (production) lets in only those.
+     */
+    static List<String> databaseReachViolations(List<JsonNode> rendered, String overlay) {
+        List<String> violations = new ArrayList<>();
+        for (PodTemplates pod : PodTemplates.of(rendered)) {
             boolean usesDatabase = pod.containers().stream().anyMatch(c -> PodTemplates.env(c,
                     "QUARKUS_DATASOURCE_REACTIVE_URL") != null || PodTemplates.env(c, "PGHOST") != null);
-            boolean isDatabase = pod.label("app.kubernetes.io/name") != null
-                    && pod.label("app.kubernetes.io/name").equals("postgres");
-            if (!isDatabase) {
-                assertEquals(usesDatabase, "true".equals(pod.label(DATABASE_CLIENT)), pod.owner());
+            boolean client = "true".equals(pod.label(DATABASE_CLIENT));
+            if ("postgres".equals(pod.label("app.kubernetes.io/name"))) {
+                continue;
+            }
+            if (usesDatabase && !client) {
+                violations.add(pod.owner() + ": uses the database but is not a database client");
+            } else if (client && !usesDatabase) {
+                violations.add(pod.owner() + ": is a database client but does not use the database");
             }
         }
         String guarded = overlay.equals(DEFAULT) ? "app.kubernetes.io/name=postgres"
                 : "cnpg.io/poolerName=signup-db-pooler-rw";
-        JsonNode policy = kind(render(overlay), "NetworkPolicy").stream()
-                .filter(p -> selector(p.path("spec").path("podSelector")).equals(guarded)).findFirst()
-                .orElseThrow(() -> new AssertionError("a NetworkPolicy for " + guarded));
-        assertEquals(List.of(DATABASE_CLIENT + "=true"), peers(policy), "only database clients, from this namespace");
+        List<JsonNode> policies = kind(rendered, "NetworkPolicy").stream()
+                .filter(p -> selector(p.path("spec").path("podSelector")).equals(guarded)).toList();
+        if (policies.size() != 1 || !peers(policies.get(0)).equals(List.of(DATABASE_CLIENT + "=true"))) {
+            violations.add(guarded + ": not guarded by one NetworkPolicy that lets in only database clients");
+        }
+        return violations;
     }
 
     @Test

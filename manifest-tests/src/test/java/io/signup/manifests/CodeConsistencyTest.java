@@ -5,6 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -17,6 +21,7 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 
@@ -28,6 +33,8 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.quarkus.funqy.knative.events.CloudEventMapping;
+import io.signup.metrics.ClusterOnlyEndpoints;
+import io.smallrye.config.ConfigMapping;
 import io.signup.contract.SignupEvent;
 import io.signup.manifests.Manifests.Manifest;
 import io.signup.saveemail.function.SaveEmailFunctions;
@@ -159,8 +166,9 @@ class CodeConsistencyTest {
     }
 
     /**
-     * The environment variables a function reads: its application.properties keys in env form, the variables those
-     * properties reference ({@code ${K_SINK}}), and the ones its README's configuration table documents.
+     * The environment variables a function reads, from its code rather than its docs: its application.properties
+     * keys in env form, the variables those properties reference ({@code ${K_SINK}}), and the keys of its
+     * {@code @ConfigMapping} interfaces (with their defaults, so absent from the properties).
      */
     static Set<String> readableVariables(String module) {
         Path root = Manifests.root().resolve(module);
@@ -171,26 +179,56 @@ class CodeConsistencyTest {
             }
             String key = line.substring(0, line.indexOf('='));
             if (!key.contains("\"")) {
-                names.add(key.replaceAll("[^A-Za-z0-9]", "_").toUpperCase());
+                names.add(envName(key));
             }
             Matcher reference = Pattern.compile("\\$\\{([A-Z0-9_]+)").matcher(line);
             while (reference.find()) {
                 names.add(reference.group(1));
             }
         }
-        String readme = Manifests.read(root.resolve("README.md"));
-        String configuration = readme.substring(readme.indexOf("## Configuration"));
-        configuration = configuration.substring(0, Math.max(configuration.indexOf("\n## ", 1), 0) > 0
-                ? configuration.indexOf("\n## ", 1) : configuration.length());
-        for (String row : configuration.split("\n")) {
-            if (row.startsWith("| `")) {
-                Matcher variable = Pattern.compile("`([A-Z][A-Z0-9_]+)`").matcher(row.split("\\|")[1]);
-                while (variable.find()) {
-                    names.add(variable.group(1));
-                }
-            }
+        List<Class<?>> mappings = new ArrayList<>(configMappings(root));
+        mappings.add(ClusterOnlyEndpoints.Config.class); // function-metrics, in every function
+        for (Class<?> mapping : mappings) {
+            mappingKeys(mapping.getAnnotation(ConfigMapping.class).prefix(), mapping, names);
         }
         return names;
+    }
+
+    /** The @ConfigMapping interfaces in a module's sources. */
+    private static List<Class<?>> configMappings(Path module) {
+        try (Stream<Path> sources = Files.walk(module.resolve("src/main/java"))) {
+            List<Class<?>> found = new ArrayList<>();
+            for (Path source : sources.filter(f -> f.toString().endsWith(".java")).toList()) {
+                if (Files.readString(source).contains("@ConfigMapping(")) {
+                    String name = module.resolve("src/main/java").relativize(source).toString()
+                            .replace(".java", "").replace('/', '.');
+                    found.add(Class.forName(name));
+                }
+            }
+            return found;
+        } catch (IOException | ClassNotFoundException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Each leaf of a mapping as its env name: nested groups recurse, Optional/List/Duration/... are leaves. */
+    private static void mappingKeys(String prefix, Class<?> group, Set<String> names) {
+        for (Method method : group.getMethods()) {
+            if (method.getParameterCount() != 0 || method.isDefault() || Modifier.isStatic(method.getModifiers())) {
+                continue;
+            }
+            String key = prefix + "." + method.getName().replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase();
+            Class<?> type = method.getReturnType();
+            if (type.isInterface() && !type.getName().startsWith("java.")) {
+                mappingKeys(key, type, names);
+            } else {
+                names.add(envName(key));
+            }
+        }
+    }
+
+    private static String envName(String key) {
+        return key.replaceAll("[^A-Za-z0-9]", "_").toUpperCase();
     }
 
     private <T> T only(Class<T> type) {
