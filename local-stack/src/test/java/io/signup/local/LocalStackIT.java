@@ -15,7 +15,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -33,6 +32,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.signup.contract.SignupEvent;
 import io.signup.testing.FunctionProcess;
 import io.signup.testing.HeadlessChromium;
+import io.signup.testing.Addresses;
 
 /**
  * What {@code make run} gives a new user, end to end on free ports with the packaged functions and the local Broker:
@@ -71,7 +71,7 @@ class LocalStackIT {
 
     @Test
     void signUpConfirmWelcomeOneClickUnsubscribeAndNoMailAfter() throws Exception {
-        String email = "ann." + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
+        String email = Addresses.unique("ann");
 
         long signedUp = System.nanoTime();
         signUp(stack.pageUrl(), email);
@@ -112,7 +112,7 @@ class LocalStackIT {
     @Test
     void thePageWorksFromBothOriginsMakeRunServesItUnder() {
         for (String host : List.of("localhost", "127.0.0.1")) {
-            String email = "origin." + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
+            String email = Addresses.unique("origin");
             signUp(stack.pageOrigin(host) + "/", email);
             assertEquals(1, stack.database().count("select count(*) from subscriber where email = ?", email), host);
         }
@@ -120,7 +120,7 @@ class LocalStackIT {
 
     @Test
     void aRepeatedSignupOfAPendingAddressSendsNoSecondConfirmation() throws Exception {
-        String email = "rep." + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
+        String email = Addresses.unique("rep");
         signUp(stack.pageUrl(), email);
         await().atMost(WAIT).until(() -> mailTo(email, "confirm") != null);
 
@@ -132,7 +132,7 @@ class LocalStackIT {
 
     @Test
     void aMailServerDownDuringASignupDeliversTheMailOnceItIsBack() throws Exception {
-        String email = "bob." + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
+        String email = Addresses.unique("bob");
         stack.inbox().stopSmtp();
         try {
             signUp(stack.pageUrl(), email);

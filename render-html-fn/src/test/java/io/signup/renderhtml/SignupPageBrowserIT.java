@@ -10,7 +10,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.logging.Level;
 
 import org.junit.jupiter.api.AfterAll;
@@ -29,6 +28,7 @@ import io.signup.testing.FunctionProcess;
 import io.signup.testing.HeadlessChromium;
 import io.signup.testing.RecordingSink;
 import io.signup.testing.TestDatabase;
+import io.signup.testing.Addresses;
 
 /**
  * A person's signup in a real browser: headless Chromium loads the page from the packaged render-html-fn and posts
@@ -88,7 +88,7 @@ class SignupPageBrowserIT {
 
     @Test
     void aPersonSignsUpAndSeesTheSuccessMessage() throws Exception {
-        String email = "ann." + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
+        String email = Addresses.unique("ann");
         browser.get(renderHtml.url() + "/");
         assertEquals("Sign up for our news", browser.getTitle());
         screenshot("signup-page.png");
@@ -107,7 +107,7 @@ class SignupPageBrowserIT {
 
     @Test
     void withoutJavaScriptTheFormPostsItselfAndLandsOnTheResultPage() {
-        String email = "nojs." + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
+        String email = Addresses.unique("nojs");
         ChromeDriver plain = HeadlessChromium.start(1024, 768, false);
         try {
             plain.get(renderHtml.url() + "/");

@@ -4,7 +4,6 @@ import static io.restassured.RestAssured.given;
 import static io.signup.saveemail.support.BrokerEvents.data;
 import static io.signup.saveemail.support.BrokerEvents.eventsFor;
 import static io.signup.saveemail.support.BrokerEvents.single;
-import static io.signup.saveemail.support.BrokerEvents.uniqueEmail;
 import static io.signup.saveemail.support.SaveEmailTestEnvironment.DATABASE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -23,6 +22,7 @@ import io.signup.contract.LinkToken;
 import io.signup.contract.SignupEvent;
 import io.signup.saveemail.support.SaveEmailTestEnvironment;
 import io.signup.testing.RecordingSink.Received;
+import io.signup.testing.Addresses;
 
 /**
  * The life cycle behind the links in our mails: the confirmation button confirms once, within the link's lifetime;
@@ -37,7 +37,7 @@ class ConsentFlowTest {
 
     @Test
     void theConfirmationButtonConfirmsOnceAndAnnouncesTheWelcome() {
-        String email = uniqueEmail("cora");
+        String email = Addresses.unique("cora");
         String token = signUp(email);
 
         confirm(token).statusCode(303).header("Location", PAGE + "/done/confirmed");
@@ -57,7 +57,7 @@ class ConsentFlowTest {
 
     @Test
     void theResultPageIsOnTheOriginTheFormCameFromWhenThatOriginIsAllowed() {
-        String token = signUp(uniqueEmail("orin"));
+        String token = signUp(Addresses.unique("orin"));
         given().redirects().follow(false).header("Origin", "http://127.0.0.1:8080")
                 .contentType(ContentType.URLENC).formParam("token", token)
                 .post("/confirm").then().statusCode(303).header("Location", "http://127.0.0.1:8080/done/confirmed");
@@ -65,7 +65,7 @@ class ConsentFlowTest {
 
     @Test
     void anExpiredLinkConfirmsNothing() {
-        String email = uniqueEmail("exp");
+        String email = Addresses.unique("exp");
         String token = signUp(email);
         DATABASE.execute("update subscriber set confirm_expires_at = now() - interval '1 second' where email = ?", email);
 
@@ -82,7 +82,7 @@ class ConsentFlowTest {
         given().redirects().follow(false).contentType(ContentType.URLENC).post("/confirm")
                 .then().statusCode(303).header("Location", PAGE + "/done/invalid-link");
 
-        String email = uniqueEmail("repl");
+        String email = Addresses.unique("repl");
         String old = signUp(email);
         DATABASE.execute("update subscriber set confirmation_sent_at = now() - interval '2 days' where email = ?", email);
         signUp(email);
@@ -92,7 +92,7 @@ class ConsentFlowTest {
 
     @Test
     void oneClickUnsubscribeEndsTheSubscriptionAtOnceWithoutCookiesOrLogin() {
-        String email = uniqueEmail("una");
+        String email = Addresses.unique("una");
         String unsubscribe = confirmed(email);
 
         given().redirects().follow(false).contentType(ContentType.URLENC)
@@ -114,7 +114,7 @@ class ConsentFlowTest {
 
     @Test
     void oneClickAlsoArrivesAsMultipart() {
-        String email = uniqueEmail("multi");
+        String email = Addresses.unique("multi");
         String unsubscribe = confirmed(email);
 
         given().multiPart("List-Unsubscribe", "One-Click").post("/unsubscribe?token=" + unsubscribe)
@@ -125,7 +125,7 @@ class ConsentFlowTest {
 
     @Test
     void theUnsubscribePagesButtonIsAnsweredWithItsResultPage() {
-        String email = uniqueEmail("page");
+        String email = Addresses.unique("page");
         String unsubscribe = confirmed(email);
 
         given().redirects().follow(false).contentType(ContentType.URLENC)
@@ -137,7 +137,7 @@ class ConsentFlowTest {
 
     @Test
     void openingTheUnsubscribeLinkChangesNothingAndShowsThePage() {
-        String email = uniqueEmail("look");
+        String email = Addresses.unique("look");
         String unsubscribe = confirmed(email);
 
         given().redirects().follow(false).get("/unsubscribe?token=" + unsubscribe)
@@ -157,7 +157,7 @@ class ConsentFlowTest {
 
     @Test
     void signingUpAgainAfterUnsubscribingStartsANewDoubleOptIn() {
-        String email = uniqueEmail("back");
+        String email = Addresses.unique("back");
         String unsubscribe = confirmed(email);
         given().contentType(ContentType.URLENC).formParam("List-Unsubscribe", "One-Click")
                 .post("/unsubscribe?token=" + unsubscribe).then().statusCode(200);
@@ -174,7 +174,7 @@ class ConsentFlowTest {
 
     @Test
     void aFormSignupIsAnsweredWithARedirectToItsResultPage() {
-        String email = uniqueEmail("form");
+        String email = Addresses.unique("form");
         given().redirects().follow(false).contentType(ContentType.URLENC)
                 .formParam("email", email).formParam("consentVersion", "v1")
                 .post("/saveEmail")

@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.Map;
-import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
 
@@ -17,6 +16,7 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.signup.saveemail.support.SaveEmailTestEnvironment;
+import io.signup.testing.Addresses;
 
 @QuarkusTest
 @WithTestResource(SaveEmailTestEnvironment.class)
@@ -24,7 +24,7 @@ class DatabaseOutageTest {
 
     @Test
     void databaseDownGivesAQuick503AndTheFunctionRecoversByItself() {
-        String email = "hal." + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
+        String email = Addresses.unique("hal");
         DATABASE.stop();
         try {
             long start = System.nanoTime();

@@ -10,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
 
@@ -20,6 +19,7 @@ import io.restassured.http.ContentType;
 import io.signup.saveemail.support.SaveEmailTestEnvironment;
 import io.signup.testing.PrometheusText;
 import io.signup.testing.PrometheusText.Sample;
+import io.signup.testing.Addresses;
 
 /** Health for Knative's probes, and the series an operator reads at /q/metrics, moving with what happens. */
 @QuarkusTest
@@ -53,7 +53,7 @@ class MonitoringTest {
         double accepted = signups("accepted", "none");
         double duplicate = signups("duplicate", "none");
         double published = PrometheusText.sum(metrics(), "outbox_published_total", Map.of("path", "direct"));
-        String email = "mia." + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
+        String email = Addresses.unique("mia");
 
         post(Map.of("email", "not-an-address"), 400);
         post(Map.of("email", email), 200);

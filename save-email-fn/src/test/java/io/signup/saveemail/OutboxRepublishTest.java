@@ -2,7 +2,6 @@ package io.signup.saveemail;
 
 import static io.restassured.RestAssured.given;
 import static io.signup.saveemail.support.BrokerEvents.eventsFor;
-import static io.signup.saveemail.support.BrokerEvents.uniqueEmail;
 import static io.signup.saveemail.support.SaveEmailTestEnvironment.DATABASE;
 import static io.signup.saveemail.support.SaveEmailTestEnvironment.SINK;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -27,6 +26,7 @@ import io.restassured.http.ContentType;
 import io.signup.contract.SignupEvent;
 import io.signup.saveemail.function.SaveEmailFunctions;
 import io.signup.saveemail.support.SaveEmailTestEnvironment;
+import io.signup.testing.Addresses;
 
 /** No event is lost: what the Broker did not take is published later by republishOutbox, exactly once. */
 @QuarkusTest
@@ -35,7 +35,7 @@ class OutboxRepublishTest {
 
     @Test
     void brokerDownStillAcceptsTheSignupAndTheRepublishDeliversItExactlyOnce() {
-        String email = uniqueEmail("dora");
+        String email = Addresses.unique("dora");
         SINK.stop();
         try {
             given().contentType(ContentType.JSON).body(Map.of("email", email))
@@ -62,7 +62,7 @@ class OutboxRepublishTest {
 
     @Test
     void anEventWhosePublisherDiedIsRepublishedWithItsIdOnceTheLeaseEnds() {
-        String email = uniqueEmail("erin");
+        String email = Addresses.unique("erin");
         UUID eventId = insertPendingEvent(email, Instant.now().minusSeconds(1));
 
         republishAs(request -> request.header("ce-specversion", "1.0").header("ce-id", UUID.randomUUID().toString())
@@ -76,7 +76,7 @@ class OutboxRepublishTest {
 
     @Test
     void aRecordStillLeasedByItsPublisherIsLeftAlone() {
-        String email = uniqueEmail("fred");
+        String email = Addresses.unique("fred");
         insertPendingEvent(email, Instant.now().plusSeconds(60));
 
         republishOverPlainHttp();
@@ -87,7 +87,7 @@ class OutboxRepublishTest {
 
     @Test
     void republishAcceptsAStructuredCloudEvent() {
-        String email = uniqueEmail("gina");
+        String email = Addresses.unique("gina");
         insertPendingEvent(email, Instant.now().minusSeconds(1));
 
         republishAs(request -> request.contentType("application/cloudevents+json").body("""
@@ -132,8 +132,8 @@ class OutboxRepublishTest {
 
     @Test
     void aRecordTheBrokerRefusesForGoodIsSetAsideAndDoesNotBlockYoungerOnes() {
-        String poison = uniqueEmail("poison");
-        String younger = uniqueEmail("young");
+        String poison = Addresses.unique("poison");
+        String younger = Addresses.unique("young");
         UUID poisonId = insertPendingEvent(poison, Instant.now().minusSeconds(10));
         insertPendingEvent(younger, Instant.now().minusSeconds(5));
         SINK.answer(request -> poisonId.toString().equals(request.header("ce-id")), 400);
@@ -151,7 +151,7 @@ class OutboxRepublishTest {
 
     @Test
     void aRecordPastTheAttemptCapIsSetAside() {
-        String email = uniqueEmail("capped");
+        String email = Addresses.unique("capped");
         UUID id = insertPendingEvent(email, Instant.now().minusSeconds(1));
         DATABASE.execute("update outbox_event set attempts = 59 where id = ?", id);
         SINK.answer(request -> id.toString().equals(request.header("ce-id")), 503);
@@ -165,7 +165,7 @@ class OutboxRepublishTest {
 
     @Test
     void aBacklogLargerThanABatchDrainsInOneRun() {
-        List<String> emails = IntStream.range(0, 250).mapToObj(i -> uniqueEmail("backlog" + i)).toList();
+        List<String> emails = IntStream.range(0, 250).mapToObj(i -> Addresses.unique("backlog" + i)).toList();
         emails.forEach(email -> insertPendingEvent(email, Instant.now().minusSeconds(1)));
 
         republishOverPlainHttp();
@@ -176,8 +176,8 @@ class OutboxRepublishTest {
 
     @Test
     void publishedRecordsArePrunedAfterTheRetention() {
-        String old = uniqueEmail("old");
-        String recent = uniqueEmail("recent");
+        String old = Addresses.unique("old");
+        String recent = Addresses.unique("recent");
         insertPendingEvent(old, Instant.now().minusSeconds(1));
         insertPendingEvent(recent, Instant.now().minusSeconds(1));
         DATABASE.execute("""

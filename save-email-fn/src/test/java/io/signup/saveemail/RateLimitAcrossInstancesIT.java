@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 
 import io.signup.testing.FunctionProcess;
 import io.signup.testing.TestDatabase;
+import io.signup.testing.Addresses;
 
 /**
  * The abuse limits live in Postgres, not in a process: two packaged instances of save-email-fn on one database share
@@ -65,7 +66,7 @@ class RateLimitAcrossInstancesIT {
         List<Integer> statuses = new ArrayList<>();
         HttpResponse<String> refused = null;
         for (int i = 0; i < 8; i++) {
-            HttpResponse<String> response = signUp(i % 2 == 0 ? first : second, client, unique("c" + i));
+            HttpResponse<String> response = signUp(i % 2 == 0 ? first : second, client, Addresses.unique("c" + i));
             statuses.add(response.statusCode());
             if (response.statusCode() == 429) {
                 refused = response;
@@ -76,7 +77,7 @@ class RateLimitAcrossInstancesIT {
         long retryAfter = Long.parseLong(refused.headers().firstValue("Retry-After").orElseThrow());
         assertTrue(retryAfter >= 1 && retryAfter <= 600, "within the 10-minute window: " + retryAfter);
         assertTrue(refused.body().contains("too many signups"), refused.body());
-        assertEquals(200, signUp(second, "198.51.100.21", unique("other")).statusCode(), "another client is not held");
+        assertEquals(200, signUp(second, "198.51.100.21", Addresses.unique("other")).statusCode(), "another client is not held");
     }
 
     @Test
@@ -95,7 +96,7 @@ class RateLimitAcrossInstancesIT {
     void theDefaultsRefuseSomeOfSixtySignupsInAMinuteFromOneClient() throws Exception {
         int refused = 0;
         for (int i = 0; i < 60; i++) {
-            int status = signUp(withDefaults, "198.51.100.60", unique("d" + i)).statusCode();
+            int status = signUp(withDefaults, "198.51.100.60", Addresses.unique("d" + i)).statusCode();
             assertTrue(status == 200 || status == 429, "status " + status);
             refused += status == 429 ? 1 : 0;
         }
@@ -109,9 +110,5 @@ class RateLimitAcrossInstancesIT {
                 .header("Content-Type", "application/json").header("X-Forwarded-For", client)
                 .POST(HttpRequest.BodyPublishers.ofString("{\"email\":\"" + email + "\"}")).build(),
                 HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static String unique(String name) {
-        return name + "." + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
     }
 }

@@ -4,7 +4,6 @@ import static io.restassured.RestAssured.given;
 import static io.signup.saveemail.support.BrokerEvents.data;
 import static io.signup.saveemail.support.BrokerEvents.eventsFor;
 import static io.signup.saveemail.support.BrokerEvents.single;
-import static io.signup.saveemail.support.BrokerEvents.uniqueEmail;
 import static io.signup.saveemail.support.SaveEmailTestEnvironment.DATABASE;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -31,6 +30,7 @@ import io.signup.contract.LinkToken;
 import io.signup.contract.SignupEvent;
 import io.signup.saveemail.support.SaveEmailTestEnvironment;
 import io.signup.testing.RecordingSink.Received;
+import io.signup.testing.Addresses;
 
 /** A signup stores a pending subscription with its consent record and asks for one confirmation mail. */
 @QuarkusTest
@@ -39,7 +39,7 @@ class SaveEmailFunctionTest {
 
     @Test
     void newSignupIsPendingWithAConsentRecordAndAnnouncedOnceAsAConfirmationRequest() {
-        String local = "Ann." + UUID.randomUUID().toString().substring(0, 8);
+        String local = Addresses.uniqueLocalPart("Ann");
 
         given().contentType(ContentType.JSON).header("User-Agent", "TestBrowser/1.0")
                 .header("X-Forwarded-For", "203.0.113.9")
@@ -86,7 +86,7 @@ class SaveEmailFunctionTest {
 
     @Test
     void aDomainIsStoredAndAnnouncedInItsAsciiForm() {
-        String local = "idn." + UUID.randomUUID().toString().substring(0, 8);
+        String local = Addresses.uniqueLocalPart("idn");
         given().contentType(ContentType.JSON).body(Map.of("email", local + "@bücher.example"))
                 .post("/saveEmail").then().statusCode(200);
         given().contentType(ContentType.JSON).body(Map.of("email", local + "@xn--bcher-kva.example"))
@@ -100,7 +100,7 @@ class SaveEmailFunctionTest {
 
     @Test
     void aPendingAddressSignedUpAgainGetsNoSecondMailWithinTheResendWindow() {
-        String local = "bob." + UUID.randomUUID().toString().substring(0, 8);
+        String local = Addresses.uniqueLocalPart("bob");
         String first = given().contentType(ContentType.JSON).body(Map.of("email", local + "@example.com"))
                 .post("/saveEmail").then().statusCode(200).extract().asString();
 
@@ -117,7 +117,7 @@ class SaveEmailFunctionTest {
 
     @Test
     void afterTheResendWindowASignupSendsANewConfirmationWhoseTokenReplacesTheOld() {
-        String email = uniqueEmail("rex");
+        String email = Addresses.unique("rex");
         signUp(email);
         String firstToken = data(single(email, SignupEvent.REQUESTED)).get("confirmToken").asText();
         DATABASE.execute("update subscriber set confirmation_sent_at = confirmation_sent_at - interval '25 hours'"
@@ -139,7 +139,7 @@ class SaveEmailFunctionTest {
 
     @Test
     void aConfirmedAddressSignedUpAgainGetsNoMail() {
-        String email = uniqueEmail("conf");
+        String email = Addresses.unique("conf");
         signUp(email);
         DATABASE.execute("update subscriber set status = 'CONFIRMED', confirmation_sent_at = now() - interval '30 days'"
                 + " where email = ?", email);
@@ -151,7 +151,7 @@ class SaveEmailFunctionTest {
 
     @Test
     void theSameAddressSignedUpManyTimesAtOnceIsStoredAndAnnouncedOnce() {
-        String email = uniqueEmail("cleo");
+        String email = Addresses.unique("cleo");
 
         List<Integer> statuses = IntStream.range(0, 8).parallel()
                 .mapToObj(i -> given().contentType(ContentType.JSON).body(Map.of("email", email))
@@ -167,7 +167,7 @@ class SaveEmailFunctionTest {
 
     @Test
     void aFilledHoneypotLooksAcceptedButStoresAndAnnouncesNothing() {
-        String email = uniqueEmail("bot");
+        String email = Addresses.unique("bot");
         given().contentType(ContentType.JSON)
                 .body(Map.of("email", email, "website", "https://spam.example"))
                 .post("/saveEmail")
@@ -179,7 +179,7 @@ class SaveEmailFunctionTest {
 
     @Test
     void signupIsAlsoAcceptedAsABinaryCloudEvent() {
-        String email = uniqueEmail("carol");
+        String email = Addresses.unique("carol");
         given().header("ce-specversion", "1.0").header("ce-id", UUID.randomUUID().toString())
                 .header("ce-type", "saveEmail").header("ce-source", "urn:test")
                 .contentType(ContentType.JSON).body(Map.of("email", email))
@@ -199,13 +199,13 @@ class SaveEmailFunctionTest {
                     .then().statusCode(200).header("Access-Control-Allow-Origin", origin);
         }
         given().header("Origin", "http://localhost:8080").contentType(ContentType.JSON)
-                .body(Map.of("email", uniqueEmail("expose"))).post("/saveEmail")
+                .body(Map.of("email", Addresses.unique("expose"))).post("/saveEmail")
                 .then().statusCode(200).header("Access-Control-Expose-Headers", "Retry-After");
 
         given().header("Origin", "https://evil.example").header("Access-Control-Request-Method", "POST")
                 .options("/saveEmail")
                 .then().header("Access-Control-Allow-Origin", (String) null);
-        String email = uniqueEmail("eve");
+        String email = Addresses.unique("eve");
         given().header("Origin", "https://evil.example").contentType(ContentType.JSON)
                 .body(Map.of("email", email))
                 .post("/saveEmail")

@@ -5,7 +5,6 @@ import static io.signup.sendemail.support.Events.deliverBinary;
 import static io.signup.sendemail.support.Events.requested;
 import static io.signup.sendemail.support.Events.accepted;
 import static io.signup.sendemail.support.Mails.mailsTo;
-import static io.signup.sendemail.support.Mails.unique;
 import static io.signup.sendemail.support.SendEmailTestEnvironment.BROKER;
 import static io.signup.sendemail.support.SendEmailTestEnvironment.MAIL;
 import static org.hamcrest.Matchers.equalTo;
@@ -27,6 +26,7 @@ import io.restassured.path.json.JsonPath;
 import io.signup.contract.SignupEvent;
 import io.signup.sendemail.support.SendEmailTestEnvironment;
 import io.signup.testing.RecordingSink.Received;
+import io.signup.testing.Addresses;
 
 /**
  * The Broker's dead-letter sink keeps each event it gives up on, with Knative's error extensions, and sends it back
@@ -38,7 +38,7 @@ class DeadLettersTest {
 
     @Test
     void aDeadLetterIsKeptListedAndReplayedAsTheSameEvent() {
-        String email = unique("dead");
+        String email = Addresses.unique("dead");
         String id = UUID.randomUUID().toString();
         String data = requested(email, "Dee");
 

@@ -2,7 +2,6 @@ package io.signup.sendemail;
 
 import static io.restassured.RestAssured.given;
 import static io.signup.sendemail.support.Mails.mailsTo;
-import static io.signup.sendemail.support.Mails.unique;
 import static io.signup.sendemail.support.SendEmailTestEnvironment.MAIL;
 import static io.signup.sendemail.support.Events.accepted;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -33,6 +32,7 @@ import io.signup.contract.SignupEvent;
 import io.signup.contract.SubscriptionConfirmed;
 import io.signup.contract.SubscriptionRequested;
 import io.signup.sendemail.support.SendEmailTestEnvironment;
+import io.signup.testing.Addresses;
 
 /**
  * The consumer accepts exactly what the producer emits: events built by the contract's own code (the code
@@ -48,7 +48,7 @@ class EventContractTest {
 
     @Test
     void producerEventInBinaryModeIsMailed() throws Exception {
-        String email = unique("binary");
+        String email = Addresses.unique("binary");
         CloudEvent event = producerEvent(SignupEvent.REQUESTED, new SubscriptionRequested(email, "Contract Test",
                 LinkToken.generate(), now().plusSeconds(60), now()));
         Map<String, String> headers = new HashMap<>();
@@ -62,7 +62,7 @@ class EventContractTest {
 
     @Test
     void producerEventInStructuredModeIsMailed() throws Exception {
-        String email = unique("structured");
+        String email = Addresses.unique("structured");
         byte[] json = EventFormatProvider.getInstance().resolveFormat(JsonFormat.CONTENT_TYPE)
                 .serialize(producerEvent(SignupEvent.CONFIRMED, new SubscriptionConfirmed(email, null,
                         LinkToken.generate(), now())));

@@ -1,7 +1,6 @@
 package io.signup.sendemail;
 
 import static io.signup.sendemail.support.Mails.mailsTo;
-import static io.signup.sendemail.support.Mails.unique;
 import static io.signup.sendemail.support.Events.requested;
 import static io.signup.sendemail.support.Events.deliverBinary;
 import static io.signup.sendemail.support.Events.accepted;
@@ -21,6 +20,7 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.signup.contract.SignupEvent;
 import io.signup.sendemail.support.SendEmailTestEnvironment;
+import io.signup.testing.Addresses;
 
 /**
  * The mail server failing. Runs with its own mail server and application instance, so what an outage leaves behind
@@ -41,7 +41,7 @@ class MailServerOutageTest {
 
     @Test
     void mailServerDownIsRetryableAndTheRetriedEventIsMailedOnce() {
-        String email = unique("dana");
+        String email = Addresses.unique("dana");
         String id = UUID.randomUUID().toString();
         OUTAGE_MAIL.stop();
         try {
@@ -58,7 +58,7 @@ class MailServerOutageTest {
 
     @Test
     void aStuckMailServerCannotHoldTheFunction() throws Exception {
-        String email = unique("erik");
+        String email = Addresses.unique("erik");
         OUTAGE_MAIL.stop();
         OUTAGE_MAIL.startStuck();
         try {

@@ -17,6 +17,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.signup.contract.SignupEvent;
 import io.signup.sendemail.support.SendEmailTestEnvironment;
 import io.signup.testing.PrometheusText;
+import io.signup.testing.Addresses;
 
 @QuarkusTest
 @WithTestResource(SendEmailTestEnvironment.class)
@@ -35,7 +36,7 @@ class MonitoringTest {
         double invalid = mails("rejected", "invalid_data");
         double refused = PrometheusText.sum(metrics(), "cloudevents_refused_total", Map.of());
         String id = UUID.randomUUID().toString();
-        String event = requested("mia." + UUID.randomUUID().toString().substring(0, 8) + "@example.com", null);
+        String event = requested(Addresses.unique("mia"), null);
 
         accepted(() -> deliverBinary(SignupEvent.REQUESTED.type(), id, event));
         deliverBinary(SignupEvent.REQUESTED.type(), id, event).statusCode(204);

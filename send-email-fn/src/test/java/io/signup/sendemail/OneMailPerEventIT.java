@@ -27,6 +27,7 @@ import io.signup.sendemail.support.Events;
 import io.signup.testing.FunctionProcess;
 import io.signup.testing.ScriptedSmtpServer;
 import io.signup.testing.TestDatabase;
+import io.signup.testing.Addresses;
 
 /**
  * One mail per event, whichever replica a delivery reaches and however late the mail server answers: two packaged
@@ -76,7 +77,7 @@ class OneMailPerEventIT {
 
     @Test
     void theSameEventDeliveredToBothInstancesAtOnceIsMailedOnce() {
-        String email = "twin." + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
+        String email = Addresses.unique("twin");
         String id = UUID.randomUUID().toString();
         String data = Events.requested(email, null);
 
@@ -94,7 +95,7 @@ class OneMailPerEventIT {
 
     @Test
     void aLateAcknowledgementStillGivesExactlyOneMail() {
-        String email = "late." + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
+        String email = Addresses.unique("late");
         String id = UUID.randomUUID().toString();
         String data = Events.requested(email, null);
         smtp.acknowledgeDataAfter(Duration.ofSeconds(3));

@@ -10,7 +10,6 @@ import static io.signup.sendemail.support.Mails.header;
 import static io.signup.sendemail.support.Mails.mailsTo;
 import static io.signup.sendemail.support.Mails.part;
 import static io.signup.sendemail.support.Mails.single;
-import static io.signup.sendemail.support.Mails.unique;
 import static io.signup.sendemail.support.SendEmailTestEnvironment.MAIL;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -36,6 +35,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.signup.contract.LinkToken;
 import io.signup.contract.SignupEvent;
 import io.signup.sendemail.support.SendEmailTestEnvironment;
+import io.signup.testing.Addresses;
 
 @QuarkusTest
 @WithTestResource(SendEmailTestEnvironment.class)
@@ -46,7 +46,7 @@ class SendEmailFunctionTest {
 
     @Test
     void aConfirmationRequestBecomesOneMailWithTheConfirmationLinkAndNoUnsubscribeHeader() throws Exception {
-        String email = unique("ann");
+        String email = Addresses.unique("ann");
         String token = LinkToken.generate();
 
         assertEquals("", accepted(() -> deliverBinary(SignupEvent.REQUESTED,
@@ -68,7 +68,7 @@ class SendEmailFunctionTest {
 
     @Test
     void aConfirmationBecomesAWelcomeMailWithOneClickUnsubscribe() throws Exception {
-        String email = unique("wel");
+        String email = Addresses.unique("wel");
         String token = LinkToken.generate();
 
         accepted(() -> deliverBinary(SignupEvent.CONFIRMED, confirmed(email, null, token, Instant.now())));
@@ -85,8 +85,8 @@ class SendEmailFunctionTest {
 
     @Test
     void theMessageIdIsDerivedFromTheEvent() {
-        String first = unique("mid");
-        String second = unique("mid");
+        String first = Addresses.unique("mid");
+        String second = Addresses.unique("mid");
         String id = UUID.randomUUID().toString();
         accepted(() -> deliverBinary(SignupEvent.REQUESTED.type(), id, requested(first, null)));
         accepted(() -> deliverBinary(SignupEvent.REQUESTED, requested(second, null)));
@@ -98,7 +98,7 @@ class SendEmailFunctionTest {
 
     @Test
     void structuredEventBecomesOneMail() {
-        String email = unique("bob");
+        String email = Addresses.unique("bob");
         String event = """
                 {"specversion":"1.0","id":"%s","type":"%s","source":"%s",
                  "datacontenttype":"application/json","data":%s}"""
@@ -111,7 +111,7 @@ class SendEmailFunctionTest {
 
     @Test
     void aRedeliveredEventSendsNoSecondMail() {
-        String email = unique("carl");
+        String email = Addresses.unique("carl");
         String id = UUID.randomUUID().toString();
         String data = requested(email, "Carl");
 
@@ -123,7 +123,7 @@ class SendEmailFunctionTest {
 
     @Test
     void anUnsubscribeSendsNothingAndStopsALateWelcome() {
-        String email = unique("late");
+        String email = Addresses.unique("late");
         Instant confirmedAt = Instant.now().minusSeconds(60);
         int before = MAIL.received().size();
 
@@ -140,18 +140,18 @@ class SendEmailFunctionTest {
     static Stream<Arguments> poisonEvents() {
         String requested = SignupEvent.REQUESTED.type();
         return Stream.of(
-                Arguments.of("foreign type", "io.signup.subscription.deleted.v1", requested(unique("t"), null)),
+                Arguments.of("foreign type", "io.signup.subscription.deleted.v1", requested(Addresses.unique("t"), null)),
                 Arguments.of("the retired created type", "io.signup.subscription.created.v1",
-                        "{\"email\":\"" + unique("old") + "\",\"subscribedAt\":\"2026-11-25T10:15:30Z\"}"),
+                        "{\"email\":\"" + Addresses.unique("old") + "\",\"subscribedAt\":\"2026-11-25T10:15:30Z\"}"),
                 Arguments.of("invalid address", requested, requested("not-an-address", null)),
                 Arguments.of("header injection in the address", requested,
                         requested("ann@example.com\\r\\nBcc: eve@example.com", null)),
                 Arguments.of("control characters in the name", requested,
-                        requested(unique("n"), "Ann\\r\\nBcc: eve@example.com")),
-                Arguments.of("token not a token", requested, requested(unique("tok"), null, "abc\\r\\nX: y")),
+                        requested(Addresses.unique("n"), "Ann\\r\\nBcc: eve@example.com")),
+                Arguments.of("token not a token", requested, requested(Addresses.unique("tok"), null, "abc\\r\\nX: y")),
                 Arguments.of("no data", requested, ""),
                 Arguments.of("data not JSON", requested, "{\"email\":"),
-                Arguments.of("timestamp not a timestamp", requested, "{\"email\":\"" + unique("ts")
+                Arguments.of("timestamp not a timestamp", requested, "{\"email\":\"" + Addresses.unique("ts")
                         + "\",\"confirmToken\":\"" + LinkToken.generate() + "\",\"expiresAt\":\"yesterday\"}"));
     }
 
@@ -167,7 +167,7 @@ class SendEmailFunctionTest {
     }
 
     static Stream<Arguments> malformedCloudEvents() {
-        String data = requested(unique("bad"), null);
+        String data = requested(Addresses.unique("bad"), null);
         String type = SignupEvent.REQUESTED.type();
         return Stream.of(
                 Arguments.of("no id", new String[] { "ce-specversion", "1.0", "ce-type", type, "ce-source", SignupEvent.SOURCE }, data),
@@ -204,7 +204,7 @@ class SendEmailFunctionTest {
     }
 
     static Stream<Arguments> malformedStructured() {
-        String data = requested(unique("st"), null);
+        String data = requested(Addresses.unique("st"), null);
         return Stream.of(
                 Arguments.of("not JSON", "{\"specversion\":"),
                 Arguments.of("no id", "{\"specversion\":\"1.0\",\"type\":\"%s\",\"source\":\"%s\",\"data\":%s}"
@@ -219,7 +219,7 @@ class SendEmailFunctionTest {
     @Test
     void getDoesNotCallTheFunction() {
         int before = MAIL.received().size();
-        given().get("/?email=" + unique("get")).then().statusCode(405).header("Allow", "POST")
+        given().get("/?email=" + Addresses.unique("get")).then().statusCode(405).header("Allow", "POST")
                 .body("error", equalTo("method not allowed: use POST"));
         assertEquals(before, MAIL.received().size());
     }

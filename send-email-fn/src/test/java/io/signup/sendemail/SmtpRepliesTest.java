@@ -5,7 +5,6 @@ import static io.signup.sendemail.support.Events.accepted;
 import static io.signup.sendemail.support.Events.answer;
 import static io.signup.sendemail.support.Events.deliverBinary;
 import static io.signup.sendemail.support.Events.requested;
-import static io.signup.sendemail.support.Mails.unique;
 import static org.hamcrest.Matchers.containsString;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -22,6 +21,7 @@ import io.signup.contract.SignupEvent;
 import io.signup.sendemail.support.SendEmailTestEnvironment;
 import io.signup.testing.PrometheusText;
 import io.signup.testing.ScriptedSmtpServer;
+import io.signup.testing.Addresses;
 
 /**
  * What the mail server says decides what the Broker does: a recipient refused for good is poison (400, not retried,
@@ -56,7 +56,7 @@ class SmtpRepliesTest {
 
     @Test
     void aRecipientRefusedForGoodIsPoisonWithTheServersReply() {
-        String email = unique("gone");
+        String email = Addresses.unique("gone");
         SMTP.replyToRecipient(email, "550 5.1.1 <" + email + ">: Recipient address rejected: User unknown");
         double before = mails("rejected", "smtp_recipient_refused");
 
@@ -72,7 +72,7 @@ class SmtpRepliesTest {
     void eachPermanentRecipientRefusalIsPoison() {
         for (String code : new String[] { "551 5.1.6 User has moved", "552 5.2.2 Mailbox full",
                 "553 5.1.3 Bad destination mailbox address syntax" }) {
-            String email = unique("perm");
+            String email = Addresses.unique("perm");
             SMTP.replyToRecipient(email, code);
             answer(() -> deliverBinary(SignupEvent.REQUESTED, requested(email, null))).response().then()
                     .statusCode(400).body("error", containsString(code.substring(0, 3)));
@@ -81,7 +81,7 @@ class SmtpRepliesTest {
 
     @Test
     void aRecipientRefusedForNowIsRetried() {
-        String email = unique("later");
+        String email = Addresses.unique("later");
         SMTP.replyToRecipient(email, "451 4.7.1 Greylisted, try again later");
 
         answer(() -> deliverBinary(SignupEvent.REQUESTED, requested(email, null))).response().then().statusCode(503)
@@ -97,7 +97,7 @@ class SmtpRepliesTest {
         double before = mails("failed", "smtp_authentication");
         SMTP.replyToMailFrom("530 5.7.0 Authentication required");
 
-        answer(() -> deliverBinary(SignupEvent.REQUESTED, requested(unique("auth"), null))).response().then()
+        answer(() -> deliverBinary(SignupEvent.REQUESTED, requested(Addresses.unique("auth"), null))).response().then()
                 .statusCode(503);
 
         assertEquals(before + 1, mails("failed", "smtp_authentication"));

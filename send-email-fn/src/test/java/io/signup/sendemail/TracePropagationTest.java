@@ -3,7 +3,6 @@ package io.signup.sendemail;
 import static io.restassured.RestAssured.given;
 import static io.signup.sendemail.support.Mails.mailsTo;
 import static io.signup.sendemail.support.Mails.single;
-import static io.signup.sendemail.support.Mails.unique;
 import static io.signup.sendemail.support.SendEmailTestEnvironment.MAIL;
 import static io.signup.sendemail.support.Events.requested;
 import static io.signup.sendemail.support.Events.accepted;
@@ -26,6 +25,7 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.signup.contract.SignupEvent;
 import io.signup.sendemail.support.SendEmailTestEnvironment;
+import io.signup.testing.Addresses;
 
 /**
  * send-email-fn continues the trace its event carries ({@code ce-traceparent}, the CloudEvents distributed-tracing
@@ -42,7 +42,7 @@ class TracePropagationTest {
     void theDeliveryAndTheSmtpSendContinueTheEventsTrace() {
         String traceId = hex(32);
         String parentSpanId = hex(16);
-        String email = unique("tracy");
+        String email = Addresses.unique("tracy");
 
         accepted(() -> deliver(email, Map.of("ce-traceparent", traceparent(traceId, parentSpanId))));
 
@@ -60,7 +60,7 @@ class TracePropagationTest {
     void theEventsTraceWinsOverTheLastHopsHeader() {
         String eventTraceId = hex(32);
         String hopTraceId = hex(32);
-        String email = unique("hop");
+        String email = Addresses.unique("hop");
 
         accepted(() -> deliver(email, Map.of(
                 "ce-traceparent", traceparent(eventTraceId, hex(16)),
@@ -74,7 +74,7 @@ class TracePropagationTest {
     void withoutTheExtensionTheHttpHeaderIsContinued() {
         String traceId = hex(32);
 
-        accepted(() -> deliver(unique("plain"), Map.of("traceparent", traceparent(traceId, hex(16)))));
+        accepted(() -> deliver(Addresses.unique("plain"), Map.of("traceparent", traceparent(traceId, hex(16)))));
 
         await().atMost(Duration.ofSeconds(5)).until(() -> spansOf(traceId, SpanKind.SERVER), f -> !f.isEmpty());
     }

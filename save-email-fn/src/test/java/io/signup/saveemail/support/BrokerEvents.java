@@ -44,9 +44,4 @@ public final class BrokerEvents {
             return JSON.missingNode();
         }
     }
-
-    /** A fresh address that no earlier test used. */
-    public static String uniqueEmail(String name) {
-        return name + "." + java.util.UUID.randomUUID().toString().substring(0, 8) + "@example.com";
-    }
 }

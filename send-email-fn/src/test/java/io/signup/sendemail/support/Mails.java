@@ -3,7 +3,6 @@ package io.signup.sendemail.support;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.List;
-import java.util.UUID;
 
 import jakarta.mail.Message;
 import jakarta.mail.Part;
@@ -42,10 +41,5 @@ public final class Mails {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    /** A fresh address that no earlier test used. */
-    public static String unique(String name) {
-        return name + "." + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
     }
 }
