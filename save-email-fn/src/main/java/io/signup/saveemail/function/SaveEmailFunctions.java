@@ -8,7 +8,7 @@ import io.quarkus.funqy.knative.events.CloudEventMapping;
 import io.quarkus.logging.Log;
 import io.quarkus.vertx.VertxContextSupport;
 import io.quarkus.vertx.http.runtime.CurrentVertxRequest;
-import io.signup.saveemail.service.OutboxRelay;
+import io.signup.saveemail.outbox.OutboxRelay;
 import io.signup.saveemail.service.RateLimiter;
 import io.signup.saveemail.service.SignupService;
 import io.signup.saveemail.web.Requesters;

@@ -17,10 +17,11 @@ import io.signup.contract.PersonName;
 import io.signup.contract.SignupEvent;
 import io.signup.contract.SubscriptionRequested;
 import io.signup.saveemail.ConsentRecord;
-import io.signup.saveemail.OutboxEvent;
 import io.signup.saveemail.Requester;
 import io.signup.saveemail.Subscriber;
 import io.signup.saveemail.config.SaveEmailConfig;
+import io.signup.saveemail.outbox.OutboxEvent;
+import io.signup.saveemail.outbox.OutboxRelay;
 import io.smallrye.mutiny.Uni;
 
 /**

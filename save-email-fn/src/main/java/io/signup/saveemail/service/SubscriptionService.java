@@ -14,9 +14,10 @@ import io.signup.contract.SignupEvent;
 import io.signup.contract.SubscriptionConfirmed;
 import io.signup.contract.SubscriptionUnsubscribed;
 import io.signup.saveemail.ConsentRecord;
-import io.signup.saveemail.OutboxEvent;
 import io.signup.saveemail.Requester;
 import io.signup.saveemail.Subscriber;
+import io.signup.saveemail.outbox.OutboxEvent;
+import io.signup.saveemail.outbox.OutboxRelay;
 import io.smallrye.mutiny.Uni;
 
 /**

@@ -1,7 +1,11 @@
-package io.signup.saveemail.service;
+package io.signup.saveemail.outbox;
 
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
@@ -12,26 +16,24 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.signup.contract.SignupEvent;
 import io.signup.contract.SubscriptionConfirmed;
 import io.signup.contract.SubscriptionRequested;
 import io.signup.contract.SubscriptionUnsubscribed;
-import io.signup.saveemail.OutboxEvent;
 import io.signup.saveemail.Subscriber;
-import io.signup.saveemail.TraceContext;
-import io.signup.saveemail.client.BrokerClient;
 import io.signup.saveemail.config.SaveEmailConfig;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
- * Writes outbox records and moves them to the Broker. A record is marked published only after the Broker accepted it, so an event is
- * delivered at least once; the lease on each record keeps two publishers from sending it at the same time, so in the
- * normal path it is sent exactly once.
+ * Writes outbox records and moves them to the Broker. A record is written by the service's own transaction (through
+ * Hibernate, with the change it announces); from then on the relay reaches it only through the reactive pool, one
+ * autocommitted statement at a time: claim, mark published, release or set aside, count, prune. A record is marked
+ * published only after the Broker accepted it, so an event is delivered at least once; the lease on each record
+ * keeps two publishers from sending it at the same time, so in the normal path it is sent exactly once.
  */
 @ApplicationScoped
 // The event data is serialized with Jackson outside Funqy's view: registered for reflection in the native image.
@@ -40,12 +42,20 @@ import io.vertx.mutiny.sqlclient.Tuple;
 public class OutboxRelay {
 
     private static final int LAST_ERROR_MAX_LENGTH = 500;
+    /**
+     * Takes the oldest due records and leases them, in one statement. SKIP LOCKED: concurrent republishers (several
+     * replicas, overlapping pings) split the work instead of waiting for each other or sending a record twice.
+     */
     private static final String CLAIM_DUE_SQL = """
-            select * from outbox_event
-            where published_at is null and dead_at is null and available_at <= :now
-            order by created_at
-            limit :limit
-            for update skip locked""";
+            update outbox_event set available_at = $1
+            where id in (select id from outbox_event
+                         where published_at is null and dead_at is null and available_at <= $2
+                         order by created_at
+                         limit $3
+                         for update skip locked)
+            returning id, type, subscriber_id, payload, created_at, attempts, traceparent, tracestate""";
+    private static final String COUNT_PENDING_SQL =
+            "select count(*) from outbox_event where published_at is null and dead_at is null";
     private static final String MARK_PUBLISHED_SQL = "update outbox_event set published_at = now() where id = $1";
     private static final String RELEASE_SQL = """
             update outbox_event set available_at = now(), attempts = attempts + 1, last_error = $1 where id = $2""";
@@ -154,15 +164,18 @@ public class OutboxRelay {
 
     private Uni<List<OutboxEvent>> claimDue() {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
-        // SKIP LOCKED: concurrent republishers (several replicas, overlapping pings) split the work instead of
-        // waiting for each other or sending the same record twice. Hibernate Reactive takes no lock-timeout hint,
-        // hence native SQL; the rows come back as managed entities, so the new lease is flushed on commit.
-        return Panache.withTransaction(() -> Panache.getSession().chain(session -> session
-                .createNativeQuery(CLAIM_DUE_SQL, OutboxEvent.class)
-                .setParameter("now", now)
-                .setParameter("limit", config.batchSize())
-                .getResultList()
-                .invoke(records -> records.forEach(record -> record.availableAt = leaseFrom(now)))));
+        return pool.preparedQuery(CLAIM_DUE_SQL)
+                .execute(Tuple.of(utc(leaseFrom(now)), utc(now), config.batchSize()))
+                .map(rows -> {
+                    List<OutboxEvent> claimed = new ArrayList<>();
+                    rows.forEach(row -> claimed.add(OutboxEvent.claimed(row.getUUID("id"), row.getString("type"),
+                            row.getUUID("subscriber_id"), row.getString("payload"),
+                            row.getOffsetDateTime("created_at").toInstant(), row.getInteger("attempts"),
+                            new TraceContext(row.getString("traceparent"), row.getString("tracestate")))));
+                    // RETURNING keeps no order: oldest first, as they were chosen.
+                    claimed.sort(Comparator.comparing(record -> record.createdAt));
+                    return claimed;
+                });
     }
 
     /**
@@ -176,8 +189,8 @@ public class OutboxRelay {
     }
 
     private Uni<Void> refreshPending() {
-        return Panache.withSession(() -> OutboxEvent.count("publishedAt is null and deadAt is null"))
-                .invoke(pending::set)
+        return pool.query(COUNT_PENDING_SQL).execute()
+                .invoke(rows -> pending.set(rows.iterator().next().getLong(0)))
                 .replaceWithVoid()
                 .onFailure().recoverWithNull();
     }
@@ -206,10 +219,15 @@ public class OutboxRelay {
                 .onFailure().recoverWithNull();
     }
 
+    /** The pg client binds timestamps as OffsetDateTime. */
+    private static OffsetDateTime utc(Instant instant) {
+        return instant.atOffset(ZoneOffset.UTC);
+    }
+
     /** Published records carry addresses: they are kept only as long as the retention says. */
     private Uni<Void> prunePublished() {
         return pool.preparedQuery(PRUNE_SQL)
-                .execute(Tuple.of(Instant.now().minus(config.retention()).atOffset(java.time.ZoneOffset.UTC)))
+                .execute(Tuple.of(utc(Instant.now().minus(config.retention()))))
                 .invoke(rows -> {
                     if (rows.rowCount() > 0) {
                         Log.infof("Deleted %d published outbox record(s) past the retention", rows.rowCount());

@@ -1,4 +1,4 @@
-package io.signup.saveemail;
+package io.signup.saveemail.outbox;
 
 import java.util.HashMap;
 import java.util.Map;

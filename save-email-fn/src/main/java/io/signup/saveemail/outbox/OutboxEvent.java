@@ -1,4 +1,4 @@
-package io.signup.saveemail;
+package io.signup.saveemail.outbox;
 
 import java.time.Instant;
 import java.util.UUID;
@@ -70,6 +70,15 @@ public class OutboxEvent extends PanacheEntityBase {
         event.availableAt = leaseUntil;
         event.traceparent = trace.traceparent();
         event.tracestate = trace.tracestate();
+        return event;
+    }
+
+    /** A record as the relay claimed it for publishing (not managed by a session: the relay updates it by id). */
+    static OutboxEvent claimed(UUID id, String type, UUID subscriberId, String payload, Instant createdAt, int attempts,
+            TraceContext trace) {
+        OutboxEvent event = of(type, subscriberId, payload, createdAt, null, trace);
+        event.id = id;
+        event.attempts = attempts;
         return event;
     }
 }

@@ -1,4 +1,4 @@
-package io.signup.saveemail.client;
+package io.signup.saveemail.outbox;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
@@ -11,7 +11,6 @@ import io.cloudevents.core.builder.CloudEventBuilder;
 import io.cloudevents.core.extensions.DistributedTracingExtension;
 import io.cloudevents.http.vertx.VertxMessageFactory;
 import io.signup.contract.SignupEvent;
-import io.signup.saveemail.OutboxEvent;
 import io.signup.saveemail.config.SaveEmailConfig;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;

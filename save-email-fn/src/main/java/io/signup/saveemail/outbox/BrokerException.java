@@ -1,4 +1,4 @@
-package io.signup.saveemail.client;
+package io.signup.saveemail.outbox;
 
 /** The Broker did not accept an event. {@code status} is its HTTP answer, or 0 when none came (down, timeout). */
 public class BrokerException extends RuntimeException {
