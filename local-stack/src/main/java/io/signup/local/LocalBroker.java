@@ -4,21 +4,13 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -28,20 +20,13 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
 import io.cloudevents.CloudEvent;
-import io.cloudevents.core.builder.CloudEventBuilder;
 import io.cloudevents.http.HttpMessageFactory;
-import io.cloudevents.jackson.JsonFormat;
-import io.fabric8.knative.duck.v1.DeliverySpec;
-import io.fabric8.knative.duck.v1.Destination;
-import io.fabric8.knative.eventing.v1.Trigger;
 
 /**
- * The Knative Broker's data plane for one machine, driven by the Broker and Triggers in knative/. It accepts
- * CloudEvents (binary or structured) at {@code POST /}, delivers each to every Trigger whose filter matches, retries by
- * the delivery spec (Knative's retryable codes: 5xx, 404, 408, 409, 429, and no answer), sends what it cannot deliver
- * to the dead-letter sink with Knative's error extensions, and ingests a subscriber's reply event like a new one.
- * Deliveries still to make can be kept on disk ({@link PendingDeliveries}), so a restart loses none.
- * A development tool: production runs on Knative.
+ * The Knative Broker's data plane for one machine, driven by the Broker and Triggers in knative/. This is its HTTP
+ * face: it accepts CloudEvents (binary or structured) at {@code POST /} with 202, as the Broker's ingress does, and
+ * lists what happened at {@code GET /deliveries}; the {@link Dispatcher} delivers them. Deliveries still to make can
+ * be kept on disk ({@link PendingDeliveries}), so a restart loses none. A development tool: production runs on Knative.
  */
 public final class LocalBroker implements AutoCloseable {
 
@@ -50,18 +35,10 @@ public final class LocalBroker implements AutoCloseable {
             int status, String outcome, Instant at) {
     }
 
-    private static final int ERROR_DATA_MAX_BYTES = 1024;
     private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
 
-    private final KnativeConfig config;
-    private final Function<String, URI> services;
-    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-    /** Deliveries in flight at once: enough that retries keep their schedule while a subscriber is slow to fail. */
-    private final ScheduledExecutorService dispatcher = Executors.newScheduledThreadPool(16);
-    private final List<CloudEvent> received = new CopyOnWriteArrayList<>();
-    private final List<Delivery> deliveries = new CopyOnWriteArrayList<>();
-    private final PendingDeliveries pending;
+    private final Dispatcher dispatcher;
     private final HttpServer server;
 
     /** A Broker that keeps its deliveries in memory only. */
@@ -75,9 +52,7 @@ public final class LocalBroker implements AutoCloseable {
      * @param store    where deliveries still to make are kept across restarts; null for memory only
      */
     public LocalBroker(KnativeConfig config, Function<String, URI> services, int port, Path store) {
-        this.config = config;
-        this.services = services;
-        this.pending = new PendingDeliveries(store);
+        this.dispatcher = new Dispatcher(config, services, new PendingDeliveries(store));
         try {
             server = HttpServer.create(new InetSocketAddress("localhost", port), 0);
         } catch (IOException e) {
@@ -86,10 +61,7 @@ public final class LocalBroker implements AutoCloseable {
         server.createContext("/", JdkHttp.logged(this::respond));
         server.setExecutor(Executors.newFixedThreadPool(4));
         server.start();
-        for (PendingDeliveries.Pending left : pending.load()) {
-            config.triggers().stream().filter(t -> t.getMetadata().getName().equals(left.trigger())).findFirst()
-                    .ifPresent(trigger -> dispatcher.execute(() -> attemptLogged(left, trigger)));
-        }
+        dispatcher.resume();
     }
 
     public URI url() {
@@ -97,157 +69,22 @@ public final class LocalBroker implements AutoCloseable {
     }
 
     public List<CloudEvent> received() {
-        return List.copyOf(received);
+        return dispatcher.received();
     }
 
     public List<Delivery> deliveries() {
-        return List.copyOf(deliveries);
+        return dispatcher.deliveries();
     }
 
-    /** Accepts an event, as the Broker's ingress does, and fans it out to the matching Triggers. */
+    /** Accepts an event, as the Broker's ingress does. */
     public void ingest(CloudEvent event) {
-        received.add(event);
-        for (Trigger trigger : config.triggers()) {
-            if (trigger.getSpec().getBroker().equals(config.broker().getMetadata().getName())
-                    && TriggerFilter.matches(trigger, event)) {
-                PendingDeliveries.Pending delivery = pending.add(event, trigger.getMetadata().getName());
-                dispatcher.execute(() -> attemptLogged(delivery, trigger));
-            }
-        }
-    }
-
-    /** A failure inside the dispatcher would vanish with its task: say it. */
-    private void attemptLogged(PendingDeliveries.Pending delivery, Trigger trigger) {
-        try {
-            attempt(delivery, trigger);
-        } catch (RuntimeException e) {
-            System.err.println("[broker] delivery of " + delivery.event().getId() + " failed inside the Broker: " + e);
-            e.printStackTrace();
-        }
-    }
-
-    private void attempt(PendingDeliveries.Pending pendingDelivery, Trigger trigger) {
-        CloudEvent event = pendingDelivery.event();
-        int attempt = pendingDelivery.attempt();
-        URI subscriber = resolve(trigger.getSpec().getSubscriber());
-        DeliverySpec delivery = trigger.getSpec().getDelivery() != null ? trigger.getSpec().getDelivery()
-                : config.broker().getSpec().getDelivery();
-        int retries = delivery == null || delivery.getRetry() == null ? 0 : delivery.getRetry();
-        int status;
-        byte[] body = new byte[0];
-        try {
-            HttpResponse<byte[]> response = send(subscriber, event);
-            status = response.statusCode();
-            body = response.body();
-            if (status / 100 == 2) {
-                record(event, trigger, subscriber, attempt, status, "delivered");
-                reply(response).ifPresent(this::ingest);
-                pending.done(pendingDelivery);
-                return;
-            }
-        } catch (IOException e) {
-            status = 0; // no answer: retryable, like a timeout
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return;
-        }
-        if (retryable(status) && attempt <= retries) {
-            record(event, trigger, subscriber, attempt, status, "retrying");
-            PendingDeliveries.Pending next = pending.next(pendingDelivery);
-            dispatcher.schedule(() -> attemptLogged(next, trigger), backoff(delivery, attempt).toMillis(),
-                    TimeUnit.MILLISECONDS);
-            return;
-        }
-        record(event, trigger, subscriber, attempt, status, "dead-lettered");
-        if (deadLetter(event, delivery, subscriber, status, body)) {
-            pending.done(pendingDelivery); // else it stays, and the next start of the Broker tries again
-        }
-    }
-
-    private HttpResponse<byte[]> send(URI target, CloudEvent event) throws IOException, InterruptedException {
-        Map<String, String> headers = new TreeMap<>();
-        byte[][] body = { new byte[0] };
-        HttpMessageFactory.createWriter(headers::put, bytes -> body[0] = bytes == null ? new byte[0] : bytes)
-                .writeBinary(event);
-        HttpRequest.Builder request = HttpRequest.newBuilder(target).timeout(Duration.ofSeconds(30))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body[0]));
-        headers.forEach(request::header);
-        return client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
-    }
-
-    /** A reply event in the response (binary or structured), which re-enters the Broker. */
-    private static java.util.Optional<CloudEvent> reply(HttpResponse<byte[]> response) {
-        Map<String, String> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-        response.headers().map().forEach((name, values) -> headers.put(name, values.get(0)));
-        boolean binary = headers.containsKey("ce-id");
-        boolean structured = headers.getOrDefault("content-type", "").startsWith(JsonFormat.CONTENT_TYPE);
-        if (!binary && !structured) {
-            return java.util.Optional.empty();
-        }
-        try {
-            return java.util.Optional.of(HttpMessageFactory.createReader(headers, response.body()).toEvent());
-        } catch (RuntimeException e) {
-            System.err.println("[broker] reply is not a readable CloudEvent, dropped: " + e);
-            return java.util.Optional.empty();
-        }
-    }
-
-    /** @return whether the dead-letter sink took the event, or there is none (Knative drops it too) */
-    private boolean deadLetter(CloudEvent event, DeliverySpec delivery, URI subscriber, int status, byte[] body) {
-        if (delivery == null || delivery.getDeadLetterSink() == null) {
-            return true;
-        }
-        byte[] data = body.length > ERROR_DATA_MAX_BYTES ? java.util.Arrays.copyOf(body, ERROR_DATA_MAX_BYTES) : body;
-        CloudEvent failed = CloudEventBuilder.v1(event)
-                .withExtension("knativeerrordest", subscriber.toString())
-                .withExtension("knativeerrorcode", Integer.toString(status))
-                .withExtension("knativeerrordata", Base64.getEncoder().encodeToString(data))
-                .build();
-        try {
-            int answer = send(resolve(delivery.getDeadLetterSink()), failed).statusCode();
-            if (answer / 100 == 2) {
-                return true;
-            }
-            System.err.println("[broker] dead-letter sink answered " + answer + " for event " + event.getId());
-        } catch (IOException e) {
-            System.err.println("[broker] dead-letter sink unreachable for event " + event.getId() + ": " + e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        return false;
-    }
-
-    private URI resolve(Destination destination) {
-        URI base = destination.getRef() != null ? services.apply(destination.getRef().getName()) : null;
-        if (destination.getUri() == null) {
-            return base;
-        }
-        return base == null ? URI.create(destination.getUri()) : base.resolve(destination.getUri());
-    }
-
-    /** Knative's backoff: linear waits delay × n before retry n, exponential waits delay × 2^(n-1). */
-    static Duration backoff(DeliverySpec delivery, int retry) {
-        Duration delay = delivery.getBackoffDelay() == null ? Duration.ZERO : Duration.parse(delivery.getBackoffDelay());
-        return "linear".equals(delivery.getBackoffPolicy())
-                ? delay.multipliedBy(retry)
-                : delay.multipliedBy(1L << Math.min(retry - 1, 30));
-    }
-
-    static boolean retryable(int status) {
-        return status == 0 || status >= 500 || status == 404 || status == 408 || status == 409 || status == 429;
-    }
-
-    private void record(CloudEvent event, Trigger trigger, URI subscriber, int attempt, int status, String outcome) {
-        deliveries.add(new Delivery(event.getId(), event.getType(), trigger.getMetadata().getName(),
-                subscriber.toString(), attempt, status, outcome, Instant.now()));
-        System.out.printf("[broker] %s %s -> %s (trigger %s): %s, attempt %d, status %d%n", event.getType(),
-                event.getId(), subscriber, trigger.getMetadata().getName(), outcome, attempt, status);
+        dispatcher.ingest(event);
     }
 
     private void respond(HttpExchange exchange) throws IOException {
         String path = exchange.getRequestURI().getPath();
         if (exchange.getRequestMethod().equals("GET") && path.equals("/deliveries")) {
-            answer(exchange, 200, JSON.writeValueAsBytes(deliveries));
+            answer(exchange, 200, JSON.writeValueAsBytes(dispatcher.deliveries()));
         } else if (exchange.getRequestMethod().equals("POST") && path.equals("/")) {
             Map<String, String> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
             exchange.getRequestHeaders().forEach((name, values) -> headers.put(name, values.get(0)));
@@ -272,6 +109,6 @@ public final class LocalBroker implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
-        dispatcher.shutdownNow();
+        dispatcher.close();
     }
 }

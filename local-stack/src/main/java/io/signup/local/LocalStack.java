@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -16,75 +15,22 @@ import java.util.function.Function;
 
 import io.fabric8.knative.sources.v1.SinkBinding;
 import io.signup.testing.FunctionProcess;
+import io.signup.testing.LocalFunction;
 import io.signup.testing.TestDatabase;
 
 /**
  * {@code make run}: the whole system on one machine, with real parts. Postgres (embedded, data kept under the run
  * folder), an SMTP server with an inbox page, the local Broker, the PingSource, and the three functions as separate
  * processes from their packaged jars, configured only by environment variables. Ctrl-C stops everything.
+ * <p>
+ * Longer than most classes here on purpose: it owns every part's life (start in order, stop in reverse, and the
+ * kill, restart and outage hooks that make chaos and the tests use), and splitting that ownership would scatter it.
  */
 public final class LocalStack implements AutoCloseable {
 
-    /** Where each part listens, and where data and logs go. Every port can be changed by an environment variable. */
-    public record Settings(Path root, Path runDirectory, int pagePort, int savePort, int sendPort, int brokerPort,
-            int smtpPort, int inboxPort, int postgresPort) {
-
-        static Settings fromEnvironment(Path root) {
-            return new Settings(root, Path.of(env("RUN_DIR", root.resolve(".run").toString())),
-                    port("RENDER_HTML_PORT", 8080), port("SAVE_EMAIL_PORT", 8081), port("SEND_EMAIL_PORT", 8082),
-                    port("BROKER_PORT", 8090), port("SMTP_PORT", 1025), port("INBOX_PORT", 8025),
-                    port("POSTGRES_PORT", 5433));
-        }
-
-        Map<String, Integer> ports() {
-            Map<String, Integer> ports = new LinkedHashMap<>();
-            ports.put("RENDER_HTML_PORT (render-html-fn)", pagePort);
-            ports.put("SAVE_EMAIL_PORT (save-email-fn)", savePort);
-            ports.put("SEND_EMAIL_PORT (send-email-fn)", sendPort);
-            ports.put("BROKER_PORT (local Broker)", brokerPort);
-            ports.put("SMTP_PORT (SMTP server)", smtpPort);
-            ports.put("INBOX_PORT (inbox page)", inboxPort);
-            ports.put("POSTGRES_PORT (Postgres)", postgresPort);
-            return ports;
-        }
-
-        private static String env(String name, String fallback) {
-            String value = System.getenv(name);
-            return value == null || value.isBlank() ? fallback : value;
-        }
-
-        private static int port(String name, int fallback) {
-            return Integer.parseInt(env(name, Integer.toString(fallback)));
-        }
-    }
-
-    /**
-     * What a test or a load run changes on top of the stack's own settings.
-     *
-     * @param environments per function, variables on top of the stack's (e.g. the abuse limits a load test raises)
-     * @param brokerRetry  the local Broker's retries instead of knative/'s ({@code null}: as knative/ says)
-     * @param brokerBackoffDelay its backoff delay instead of knative/'s, ISO-8601 ({@code null}: as knative/ says)
-     * @param pingSchedule the PingSources' schedule instead of knative/'s ({@code null}: as knative/ says)
-     */
-    public record Overrides(Map<String, Map<String, String>> environments, Integer brokerRetry,
-            String brokerBackoffDelay, String pingSchedule) {
-
-        public static final Overrides NONE = new Overrides(Map.of(), null, null, null);
-
-        /**
-         * make run: BROKER_RETRY and BROKER_BACKOFF_DELAY shorten the local Broker's retries, PING_SCHEDULE the
-         * outbox republish schedule (e.g. '* * * * *'), by configuration.
-         */
-        static Overrides fromEnvironment() {
-            String retry = System.getenv("BROKER_RETRY");
-            return new Overrides(Map.of(), retry == null || retry.isBlank() ? null : Integer.valueOf(retry),
-                    System.getenv("BROKER_BACKOFF_DELAY"), System.getenv("PING_SCHEDULE"));
-        }
-    }
-
     private final List<AutoCloseable> parts = new ArrayList<>();
-    private final Settings settings;
-    private final Overrides overrides;
+    private final StackSettings settings;
+    private final StackOverrides overrides;
     private final Map<String, FunctionProcess> functions = new ConcurrentHashMap<>();
     private final Map<String, Map<String, String>> environments = new HashMap<>();
     private TestDatabase database;
@@ -93,18 +39,18 @@ public final class LocalStack implements AutoCloseable {
     private Function<String, URI> resolve;
     private LocalBroker broker;
 
-    private LocalStack(Settings settings, Overrides overrides) {
+    private LocalStack(StackSettings settings, StackOverrides overrides) {
         this.settings = settings;
         this.overrides = overrides;
     }
 
     /** Starts every part; on any failure stops what was started and rethrows. */
-    public static LocalStack start(Settings settings) {
-        return start(settings, Overrides.NONE);
+    public static LocalStack start(StackSettings settings) {
+        return start(settings, StackOverrides.NONE);
     }
 
-    /** As {@link #start(Settings)}, with {@code overrides} on top of the stack's settings. */
-    public static LocalStack start(Settings settings, Overrides overrides) {
+    /** As {@link #start(StackSettings)}, with {@code overrides} on top of the stack's settings. */
+    public static LocalStack start(StackSettings settings, StackOverrides overrides) {
         checkPortsFree(settings);
         LocalStack stack = new LocalStack(settings, overrides);
         try {
@@ -116,15 +62,27 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
+    /** In order: the peers, the Broker, each function's environment, the functions, the PingSources. */
     private void startParts() {
-        Path logs = settings.runDirectory().resolve("logs");
+        startPeers();
+        knative = KnativeConfig.load(settings.root().resolve("knative"));
+        startBroker();
+        environments.putAll(functionEnvironments());
+        startFunctions();
+        startPings();
+    }
+
+    /** Postgres (data kept in the run directory) and the SMTP server with its inbox. */
+    private void startPeers() {
         database = new TestDatabase(settings.runDirectory().resolve("postgres"), settings.postgresPort());
         database.start();
         parts.add(database::stop);
         inbox = new Inbox(settings.smtpPort(), settings.inboxPort());
         parts.add(inbox);
+    }
 
-        knative = KnativeConfig.load(settings.root().resolve("knative"));
+    /** The local Broker with knative/'s delivery spec (retries shortened if overridden), routing to our ports. */
+    private void startBroker() {
         var delivery = knative.broker().getSpec().getDelivery();
         if (overrides.brokerRetry() != null) {
             delivery.setRetry(overrides.brokerRetry());
@@ -145,13 +103,17 @@ public final class LocalStack implements AutoCloseable {
         };
         broker = new LocalBroker(knative, resolve, settings.brokerPort(), brokerStore());
         parts.add(() -> broker.close());
+    }
 
+    /** Each function's variables: its peers, the overrides, readable logs, and K_SINK where a SinkBinding says. */
+    private Map<String, Map<String, String>> functionEnvironments() {
+        Map<String, Map<String, String>> all = new HashMap<>();
         // The page is served on localhost and 127.0.0.1 alike: save-email-fn accepts the browser's calls from both.
         String saveUrl = "http://localhost:" + settings.savePort();
         Map<String, String> save = new HashMap<>(FunctionProcess.saveEmailEnvironment(database, null,
                 List.of(pageOrigin("localhost"), pageOrigin("127.0.0.1"))));
         save.put("SIGNUP_PAGE_URL", pageOrigin("localhost"));
-        environments.put("save-email-fn", save);
+        all.put("save-email-fn", save);
         Map<String, String> send = new HashMap<>(FunctionProcess.databaseEnvironment(database));
         send.putAll(Map.of(
                 "QUARKUS_MAILER_HOST", "localhost",
@@ -159,25 +121,20 @@ public final class LocalStack implements AutoCloseable {
                 "QUARKUS_MAILER_START_TLS", "DISABLED",
                 "SIGNUP_LINKS_PAGE_URL", pageOrigin("localhost"),
                 "SIGNUP_LINKS_ACTION_URL", saveUrl));
-        environments.put("send-email-fn", send);
-        environments.put("render-html-fn", Map.of("SAVE_EMAIL_URL", saveUrl + "/saveEmail"));
-        overrides.environments().forEach((function, env) -> {
-            Map<String, String> merged = new HashMap<>(environments.get(function));
-            merged.putAll(env);
-            environments.put(function, merged);
-        });
+        all.put("send-email-fn", send);
+        all.put("render-html-fn", new HashMap<>(Map.of("SAVE_EMAIL_URL", saveUrl + "/saveEmail")));
+        overrides.environments().forEach((function, env) -> all.get(function).putAll(env));
         // Readable logs on a developer's machine; the prod profile would write JSON for a log collector.
-        environments.replaceAll((name, env) -> {
-            Map<String, String> readable = new HashMap<>(env);
-            readable.put("QUARKUS_LOG_CONSOLE_JSON_ENABLED", "false");
-            return readable;
-        });
+        all.values().forEach(env -> env.put("QUARKUS_LOG_CONSOLE_JSON_ENABLED", "false"));
         // The SinkBindings of knative/ decide who gets K_SINK, as on the cluster.
         for (SinkBinding binding : knative.sinkBindings()) {
-            Map<String, String> env = new HashMap<>(environments.get(binding.getSpec().getSubject().getName()));
-            env.put("K_SINK", broker.url().toString());
-            environments.put(binding.getSpec().getSubject().getName(), env);
+            all.get(binding.getSpec().getSubject().getName()).put("K_SINK", broker.url().toString());
         }
+        return all;
+    }
+
+    /** The three functions at once, each waited for until ready; one that fails stops the others. */
+    private void startFunctions() {
         parts.add(() -> functions.values().forEach(FunctionProcess::close));
         List<CompletableFuture<FunctionProcess>> starting = ports().keySet().stream()
                 .map(name -> CompletableFuture.supplyAsync(() -> startFunction(name)))
@@ -190,6 +147,10 @@ public final class LocalStack implements AutoCloseable {
                 throw e.getCause() instanceof RuntimeException cause ? cause : e;
             }
         }
+    }
+
+    /** The PingSources of knative/, on their schedule or the overridden one. */
+    private void startPings() {
         if (overrides.pingSchedule() != null && !overrides.pingSchedule().isBlank()) {
             knative.pingSources().forEach(ping -> ping.getSpec().setSchedule(overrides.pingSchedule()));
         }
@@ -197,7 +158,8 @@ public final class LocalStack implements AutoCloseable {
     }
 
     private Map<String, Integer> ports() {
-        return Map.of("render-html-fn", settings.pagePort(), "save-email-fn", settings.savePort(), "send-email-fn",
+        return Map.of(LocalFunction.RENDER_HTML.module(), settings.pagePort(), LocalFunction.SAVE_EMAIL.module(),
+                settings.savePort(), LocalFunction.SEND_EMAIL.module(),
                 settings.sendPort());
     }
 
@@ -235,7 +197,7 @@ public final class LocalStack implements AutoCloseable {
         broker = new LocalBroker(knative, resolve, settings.brokerPort(), brokerStore());
     }
 
-    private static void checkPortsFree(Settings settings) {
+    private static void checkPortsFree(StackSettings settings) {
         List<String> busy = new ArrayList<>();
         settings.ports().forEach((name, port) -> {
             try (ServerSocket probe = new ServerSocket(port)) {
@@ -293,11 +255,11 @@ public final class LocalStack implements AutoCloseable {
 
     public static void main(String[] args) throws Exception {
         Path root = Path.of(System.getProperty("signup.root", ".")).toAbsolutePath().normalize();
-        Settings settings = Settings.fromEnvironment(root);
+        StackSettings settings = StackSettings.fromEnvironment(root);
         Files.createDirectories(settings.runDirectory());
         LocalStack stack;
         try {
-            stack = start(settings, Overrides.fromEnvironment());
+            stack = start(settings, StackOverrides.fromEnvironment());
         } catch (IllegalStateException e) {
             System.err.println("make run: " + e.getMessage());
             System.exit(1);

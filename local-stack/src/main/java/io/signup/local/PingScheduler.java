@@ -20,7 +20,7 @@ import io.fabric8.knative.sources.v1.PingSource;
  * source's data, sent in binary mode to its sink. Supports the minute schedules {@code * * * * *} and
  * {@code *}{@code /N * * * *}.
  */
-final class PingScheduler implements AutoCloseable {
+public final class PingScheduler implements AutoCloseable {
 
     static final String PING_TYPE = "dev.knative.sources.ping";
 
@@ -42,7 +42,7 @@ final class PingScheduler implements AutoCloseable {
     }
 
     /** Minutes between pings for the schedules the local stack supports. */
-    static int everyMinutes(String schedule) {
+    public static int everyMinutes(String schedule) {
         String[] fields = schedule.trim().split("\\s+");
         boolean restIsAny = fields.length == 5 && String.join(" ", fields[1], fields[2], fields[3], fields[4])
                 .equals("* * * *");

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
+import io.signup.testing.LocalFunction;
 import io.signup.testing.PrometheusText;
 import io.signup.testing.PrometheusText.Sample;
 
@@ -28,9 +29,9 @@ public final class Stats {
 
     public static void main(String[] args) throws Exception {
         Map<String, String> functions = new LinkedHashMap<>();
-        functions.put("render-html-fn", "http://localhost:" + port("RENDER_HTML_PORT", 8080));
-        functions.put("save-email-fn", "http://localhost:" + port("SAVE_EMAIL_PORT", 8081));
-        functions.put("send-email-fn", "http://localhost:" + port("SEND_EMAIL_PORT", 8082));
+        for (LocalFunction function : LocalFunction.values()) {
+            functions.put(function.module(), function.localUrl());
+        }
         HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         System.out.printf("%-16s %12s %8s %10s %10s %12s%n", "function", "invocations", "errors", "p50 ms", "p99 ms",
                 "compute s");
@@ -80,10 +81,5 @@ public final class Stats {
             }
         }
         return "-";
-    }
-
-    private static int port(String name, int fallback) {
-        String value = System.getenv(name);
-        return value == null || value.isBlank() ? fallback : Integer.parseInt(value);
     }
 }

@@ -211,12 +211,12 @@ class LocalBrokerTest {
         exponential.setBackoffPolicy("exponential");
         exponential.setBackoffDelay("PT0.5S");
         assertEquals(List.of(500L, 1000L, 2000L, 4000L), List.of(1, 2, 3, 4).stream()
-                .map(n -> LocalBroker.backoff(exponential, n).toMillis()).toList());
+                .map(n -> Dispatcher.backoff(exponential, n).toMillis()).toList());
         DeliverySpec linear = new DeliverySpec();
         linear.setBackoffPolicy("linear");
         linear.setBackoffDelay("PT0.5S");
         assertEquals(List.of(500L, 1000L, 1500L), List.of(1, 2, 3).stream()
-                .map(n -> LocalBroker.backoff(linear, n).toMillis()).toList());
+                .map(n -> Dispatcher.backoff(linear, n).toMillis()).toList());
     }
 
     @Test

@@ -52,7 +52,7 @@ class LocalStackIT {
     @BeforeAll
     static void start() throws Exception {
         Path root = FunctionProcess.projectRoot();
-        stack = LocalStack.start(new LocalStack.Settings(root, Files.createTempDirectory("signup-run"),
+        stack = LocalStack.start(new StackSettings(root, Files.createTempDirectory("signup-run"),
                 FunctionProcess.freePort(), FunctionProcess.freePort(), FunctionProcess.freePort(),
                 FunctionProcess.freePort(), FunctionProcess.freePort(), FunctionProcess.freePort(),
                 FunctionProcess.freePort()));

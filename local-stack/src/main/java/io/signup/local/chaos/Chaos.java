@@ -19,6 +19,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 import io.signup.local.LocalStack;
+import io.signup.local.StackOverrides;
+import io.signup.local.StackSettings;
 import io.signup.testing.FunctionProcess;
 
 /**
@@ -30,6 +32,9 @@ import io.signup.testing.FunctionProcess;
  * The timings are configuration, not code: the local Broker retries {@value #BROKER_RETRY} times from
  * {@value #BROKER_BACKOFF} (about 30 s), a send times out after 2 s, a send claim and an outbox lease last 5 s, and
  * the outbox is republished every minute ({@value #PING_SCHEDULE}) instead of every 15, so a run fits in minutes.
+ * <p>
+ * One class for the faults, the load, the accounting and the table, on purpose: each fault is a line of the list
+ * below, and reading the run means reading them together.
  */
 public final class Chaos {
 
@@ -215,8 +220,8 @@ public final class Chaos {
     }
 
     /** The stack's settings for chaos: shorter Broker retries, send claims and leases, and no abuse limits. */
-    static LocalStack.Overrides overrides(int smtpProxyPort) {
-        return new LocalStack.Overrides(Map.of(
+    static StackOverrides overrides(int smtpProxyPort) {
+        return new StackOverrides(Map.of(
                 "save-email-fn", Map.of("SIGNUP_LIMITS_CLIENT_MAX", "1000000000", "SIGNUP_LIMITS_MAILBOX_MAX",
                         "1000000000", "SIGNUP_OUTBOX_LEASE", "5s"),
                 "send-email-fn", Map.of("QUARKUS_MAILER_PORT", Integer.toString(smtpProxyPort),
@@ -230,7 +235,7 @@ public final class Chaos {
         int smtpPort = FunctionProcess.freePort();
         // The relay takes its port first, so that no port chosen for the stack can be the one it gets.
         try (SmtpFaults smtp = new SmtpFaults(smtpPort)) {
-            LocalStack.Settings settings = new LocalStack.Settings(root, Files.createTempDirectory("signup-chaos"),
+            StackSettings settings = new StackSettings(root, Files.createTempDirectory("signup-chaos"),
                     FunctionProcess.freePort(), FunctionProcess.freePort(), FunctionProcess.freePort(),
                     FunctionProcess.freePort(), smtpPort, FunctionProcess.freePort(), FunctionProcess.freePort());
             try (LocalStack stack = LocalStack.start(settings, overrides(smtp.port()))) {
