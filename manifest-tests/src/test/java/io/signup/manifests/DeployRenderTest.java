@@ -22,7 +22,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 /**
  * {@code make deploy} twice, with a code change in between: what it applies (make render) gives every function a new
  * image, so Knative makes a new Revision, and names a new migration Job, so the release's migrations run. Deploying
- * the same build again changes nothing.
+ * the same build again changes nothing. The JVM variant (VARIANT=jvm) deploys its own images with the JVM's memory.
  */
 class DeployRenderTest {
 
@@ -51,10 +51,36 @@ class DeployRenderTest {
         assertEquals(second, again, "the same build deploys to the same objects");
     }
 
-    private List<JsonNode> render(String overlay, String tag, String dir) throws IOException, InterruptedException {
+    @ParameterizedTest
+    @ValueSource(strings = { "default", "production" })
+    void theJvmVariantRunsItsOwnImagesWithMoreMemory(String overlay) throws Exception {
+        List<JsonNode> nativeRender = render(overlay, "a1b2c3d4e5f6", "native");
+        List<JsonNode> jvm = render(overlay, "a1b2c3d4e5f6", "jvm", "VARIANT=jvm");
+        revisionImages(jvm).values().forEach(image -> assertTrue(image.endsWith(":a1b2c3d4e5f6-jvm"), image));
+        assertEquals("signup-db-migrate-a1b2c3d4e5f6-jvm", migrationJob(jvm).path("metadata").path("name").asText(),
+                "a Job of its own: the native release's Job cannot take another image");
+        Map<String, Long> nativeLimits = memoryLimits(nativeRender);
+        memoryLimits(jvm).forEach((function, limit) -> assertTrue(limit > nativeLimits.get(function),
+                function + ": " + limit + " Mi for the JVM, " + nativeLimits.get(function) + " Mi native"));
+    }
+
+    private static Map<String, Long> memoryLimits(List<JsonNode> rendered) {
+        Map<String, Long> limits = new TreeMap<>();
+        ClusterPathTest.kind(rendered, "Service").stream().filter(s -> s.path("spec").has("template"))
+                .forEach(s -> limits.put(s.path("metadata").path("name").asText(), ClusterPathTest.mebibytes(
+                        s.path("spec").path("template").path("spec").path("containers").get(0).path("resources")
+                                .path("limits").path("memory").asText())));
+        assertEquals(3, limits.size());
+        return limits;
+    }
+
+    private List<JsonNode> render(String overlay, String tag, String dir, String... more)
+            throws IOException, InterruptedException {
         Path into = deployDirs.resolve(dir);
-        Process make = new ProcessBuilder("make", "-s", "--no-print-directory", "render", "OVERLAY=" + overlay,
-                "TAG=" + tag, "DEPLOY_DIR=" + into).directory(Manifests.root().toFile()).redirectErrorStream(true)
+        List<String> command = new java.util.ArrayList<>(List.of("make", "-s", "--no-print-directory", "render",
+                "OVERLAY=" + overlay, "TAG=" + tag, "DEPLOY_DIR=" + into));
+        command.addAll(List.of(more));
+        Process make = new ProcessBuilder(command).directory(Manifests.root().toFile()).redirectErrorStream(true)
                 .start();
         String output = new String(make.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(make.waitFor(60, TimeUnit.SECONDS));
