@@ -22,6 +22,8 @@ import java.util.function.Function;
 final class Launch implements AutoCloseable {
 
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+    /** USER_HZ, which Linux fixes at 100 on every architecture it reports to user space. */
+    private static final double CLOCK_TICKS_PER_SECOND = 100.0;
     private static final HttpClient PROBE = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofMillis(500)).build();
 
@@ -102,6 +104,21 @@ final class Launch implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         throw new IllegalStateException("no VmRSS for " + name);
+    }
+
+    /**
+     * CPU time the process has used so far, user and system, in seconds (utime + stime of /proc, in clock ticks of
+     * 10 ms: over a load window of seconds the error is well under 1 %).
+     */
+    double cpuSeconds() {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
+            // Fields after the command name (which may hold spaces) start at its closing parenthesis.
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / CLOCK_TICKS_PER_SECOND;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** SIGTERM, as Knative scaling a pod down, then waits for the exit (a JVM writing an AOT cache takes a while). */

@@ -25,53 +25,109 @@ final class Report {
                 postgres.get("version"), postgres.get("fsync"), postgres.get("synchronous_commit"));
     }
 
-    void coldStarts(String jdk, List<Map<String, Object>> rows) {
+    void coldStarts(String jdk, String options, List<ColdStarts.Row> rows) {
         section("1+5. Cold start: process start to first 2xx of a real request; RSS then and after 1,000 requests");
-        line("JVM: %s, default options", jdk);
+        line("JVM: %s; %s", jdk, options);
         line("%-16s %22s %8s %22s %22s", "app", "start ms", "vs empty", "RSS MiB at first 2xx", "RSS MiB after 1,000");
-        for (Map<String, Object> row : rows) {
-            line("%-16s %22s %7.2fx %22s %22s", row.get("app"), fig(row, "startMillis", 0),
-                    (double) row.get("startVsEmptyRestApp"), fig(row, "rssMibAtFirstResponse", 1),
-                    fig(row, "rssMibAfter1000Requests", 1));
+        for (ColdStarts.Row row : rows) {
+            line("%-16s %22s %7.2fx %22s %22s", row.app(), row.startMillis().format(0), row.startVsFirst(),
+                    row.rssMibAtFirstResponse().format(1), row.rssMibAfter1000Requests().format(1));
         }
     }
 
-    void aot(String jdk, List<Map<String, Object>> rows) {
+    void aot(String jdk, List<AotStarts.Row> rows) {
         section("1b. Cold start with a JDK AOT cache (trained on 1,000 real requests), same JDK without it");
         line("JVM: %s", jdk);
         line("%-16s %22s %22s %8s %20s %10s", "app", "start ms", "with AOT cache", "ratio", "RSS MiB with AOT",
                 "cache MiB");
-        for (Map<String, Object> row : rows) {
-            line("%-16s %22s %22s %7.2fx %20s %10.1f", row.get("app"), fig(row, "startMillis", 0),
-                    fig(row, "startMillisWithAotCache", 0), (double) row.get("aotVsPlain"),
-                    fig(row, "rssMibWithAotCache", 1), (double) row.get("aotCacheMib"));
+        for (AotStarts.Row row : rows) {
+            line("%-16s %22s %22s %7.2fx %20s %10.1f", row.app(), row.startMillis().format(0),
+                    row.startMillisWithAotCache().format(0), row.aotVsPlain(), row.rssMibWithAotCache().format(1),
+                    row.aotCacheMib());
         }
     }
 
-    void saveEmail(List<Map<String, Object>> rows, boolean withCeiling) {
+    void saveEmail(SaveThroughput.Result result) {
         section("2. save-email-fn: closed-loop signups (validate, store, outbox, publish) vs Postgres single-row INSERT");
         line("%5s %22s %20s %20s %22s %9s", "conc.", "signups/s", "p50 ms", "p99 ms", "pgbench INSERT/s",
                 "fn/ceil.");
-        for (Map<String, Object> row : rows) {
-            line("%5s %22s %20s %20s %22s %9s", row.get("concurrency"), fig(row, "signupsPerSecond", 0),
-                    fig(row, "p50Millis", 1), fig(row, "p99Millis", 1),
-                    withCeiling ? fig(row, "pgbenchInsertsPerSecond", 0) : "n/a (no pgbench)",
-                    withCeiling ? String.format("%.3f", (double) row.get("functionVsCeiling")) : "");
+        for (SaveThroughput.Row row : result.rows()) {
+            LoadRow signups = row.signups();
+            line("%5s %22s %20s %20s %22s %9s", signups.concurrency(), signups.perSecond().format(0),
+                    signups.p50Millis().format(1), signups.p99Millis().format(1),
+                    result.withCeiling() ? row.pgbenchInsertsPerSecond().format(0) : "n/a (no pgbench)",
+                    result.withCeiling() ? String.format("%.3f", row.functionVsCeiling()) : "");
         }
     }
 
-    void endToEnd(Map<String, Object> row) {
+    void endToEnd(EndToEndSection.Row row) {
         section("3. End to end (make run stack): POST /saveEmail to confirmation mail accepted by SMTP, via the local Broker");
-        line("%s signups/s for %s s per run; %s sent, %s mailed, %s POSTs failed", row.get("signupsPerSecond"),
-                row.get("secondsPerRun"), row.get("sent"), row.get("mailed"), row.get("failedPosts"));
-        line("p50 %s ms   p95 %s ms   p99 %s ms", fig(row, "p50Millis", 1), fig(row, "p95Millis", 1),
-                fig(row, "p99Millis", 1));
+        line("%s signups/s for %s s per run; %s sent, %s mailed, %s POSTs failed", row.signupsPerSecond(),
+                row.secondsPerRun(), row.sent(), row.mailed(), row.failedPosts());
+        line("p50 %s ms   p95 %s ms   p99 %s ms", row.p50Millis().format(1), row.p95Millis().format(1),
+                row.p99Millis().format(1));
     }
 
-    void page(Map<String, Object> row) {
-        section("4. render-html-fn: GET / (gzip) at concurrency " + row.get("concurrency"));
-        line("%s requests/s   p50 %s ms   p99 %s ms", fig(row, "requestsPerSecond", 0), fig(row, "p50Millis", 2),
-                fig(row, "p99Millis", 2));
+    void page(LoadRow row) {
+        section("4. render-html-fn: GET / (gzip) at concurrency " + row.concurrency());
+        line("%s requests/s   p50 %s ms   p99 %s ms", row.perSecond().format(0), row.p50Millis().format(2),
+                row.p99Millis().format(2));
+    }
+
+    void costs(int concurrency, List<Costs.Row> rows, List<Bills.Share> million, List<Bills.Idle> idle,
+            boolean withStarts) {
+        section("6. Cost per execution: closed loop at concurrency " + concurrency
+                + "; process CPU and resident memory-time per call, beside a floor app");
+        line("%-16s %16s %20s %20s %7s %18s %18s", "app", "calls/s", "CPU ms/call", "floor CPU ms/call", "vs floor",
+                "MiB·s/call", "floor MiB·s/call");
+        for (Costs.Row row : rows) {
+            line("%-16s %16s %20s %20s %6.2fx %18s %18s", row.app(), row.callsPerSecond().format(0),
+                    row.cpuMillisPerCall().format(3), row.floorCpuMillisPerCall().format(3), row.cpuVsFloor(),
+                    row.mibSecondsPerCall().format(3), row.floorMibSecondsPerCall().format(3));
+        }
+        line("Floors: save-email-fn beside a Quarkus app that INSERTs one row with the reactive Postgres client per");
+        line("request; the others beside the empty REST app.");
+        text.append('\n');
+        line("A million signups, through confirmation (per signup: 2 save-email-fn calls, 2 pages, 2 mails):");
+        double cpu = 0;
+        double gib = 0;
+        for (Bills.Share share : million) {
+            line("  %-16s %,12d calls %12.0f CPU-s %12.0f GB-s", share.function(), share.calls(), share.cpuSeconds(),
+                    share.gibSeconds());
+            cpu += share.cpuSeconds();
+            gib += share.gibSeconds();
+        }
+        line("  %-16s %18s %12.0f CPU-s %12.0f GB-s", "all", "", cpu, gib);
+        text.append('\n');
+        line("Idle hour under knative/ (min-scale, PingSources; KPA stable window %d s + grace %d s per wake%s):",
+                Bills.STABLE_WINDOW_SECONDS, Bills.SCALE_TO_ZERO_GRACE_SECONDS,
+                withStarts ? " + the cold start above" : "");
+        for (Bills.Idle function : idle) {
+            line("  %-16s min-scale %d, %4.1f wakes/h, %6.0f pod-seconds/h", function.function(),
+                    function.minScale(), function.wakesPerHour(), function.podSecondsPerHour());
+        }
+    }
+
+    /**
+     * 7. What a request waits for when its function has no process, from the cold-start sections measured in this
+     * run, beside published native figures (labelled: no native build runs here).
+     */
+    void coldRequests(List<ColdStarts.Row> jvm, List<AotStarts.Row> aot) {
+        if (jvm.isEmpty()) {
+            return;
+        }
+        section("7. Cold request: process start to the answer of the request that woke it (the platform's own");
+        line("scheduling, image pull and queue-proxy come on top)");
+        line("%-16s %22s %22s %22s", "app", "JVM 17 ms", "JDK 25 ms", "JDK 25 + AOT cache ms");
+        for (ColdStarts.Row start : jvm) {
+            AotStarts.Row trained = aot.stream().filter(row -> row.app().equals(start.app())).findFirst()
+                    .orElse(null);
+            line("%-16s %22s %22s %22s", start.app(), start.startMillis().format(0),
+                    trained == null ? "n/a" : trained.startMillis().format(0),
+                    trained == null ? "n/a" : trained.startMillisWithAotCache().format(0));
+        }
+        line("Native executables (literature, not measured here: quarkus.io's published boot + first response of");
+        line("a REST + CRUD app with GraalVM native): about 0.04 s.");
     }
 
     void note(String note) {
@@ -81,10 +137,6 @@ final class Report {
     void footer(Duration took) {
         text.append('\n');
         line("Took %d min %02d s.", took.toMinutes(), took.toSecondsPart());
-    }
-
-    private static String fig(Map<String, Object> row, String key, int decimals) {
-        return ((Figure) row.get(key)).format(decimals);
     }
 
     private void section(String title) {

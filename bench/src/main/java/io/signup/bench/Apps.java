@@ -1,0 +1,68 @@
+package io.signup.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.signup.testing.FunctionProcess;
+import io.signup.testing.LocalFunction;
+import io.signup.testing.TestDatabase;
+
+/**
+ * The applications make bench starts: the three functions as the cluster runs them, and their floors, each with the
+ * memory its pod would have in the JVM variant (when the apps run with the JVM image's options).
+ */
+record Apps(App empty, App render, App save, App send, App floorInsert) {
+
+    /** Every signup comes from one client here: the abuse limits would refuse the load itself. */
+    static final Map<String, String> UNLIMITED = Map.of("SIGNUP_LIMITS_CLIENT_MAX", "1000000000",
+            "SIGNUP_LIMITS_MAILBOX_MAX", "1000000000");
+
+    /** The cold-start set, the empty app first (the others are compared with it). */
+    List<App> started() {
+        return List.of(empty, render, save, send);
+    }
+
+    static Apps of(Path root, TestDatabase database, String sinkUrl, int smtpPort, boolean podMemory) {
+        Map<String, Integer> limits = podMemory ? JvmLimits.read(root.resolve("docker/jvm/kustomization.yaml"))
+                : Map.of();
+        Map<String, String> save = new LinkedHashMap<>(
+                FunctionProcess.saveEmailEnvironment(database, sinkUrl, List.of("http://localhost:8080")));
+        // As the Knative Service runs it: the migration Job owns the schema, a cold start does not migrate.
+        save.put("QUARKUS_FLYWAY_MIGRATE_AT_START", "false");
+        save.putAll(UNLIMITED);
+        Map<String, String> send = new LinkedHashMap<>(FunctionProcess.databaseEnvironment(database));
+        send.putAll(Map.of("QUARKUS_MAILER_HOST", "localhost", "QUARKUS_MAILER_PORT", Integer.toString(smtpPort),
+                "QUARKUS_MAILER_START_TLS", "DISABLED"));
+        // The floor insert app shares save-email-fn's database settings and nothing else.
+        Map<String, String> floor = new LinkedHashMap<>();
+        save.forEach((key, value) -> {
+            if (key.startsWith("QUARKUS_DATASOURCE_")) {
+                floor.put(key, value);
+            }
+        });
+        // Each floor gets the memory of the function it stands beside.
+        int small = limits.getOrDefault("render-html-fn", 0);
+        int saveLimit = limits.getOrDefault("save-email-fn", 0);
+        return new Apps(
+                new App("empty REST app", jar(root, "bench/baseline-app"), Map.of(), Requests.hello(), 200, small),
+                new App("render-html-fn", jar(root, "render-html-fn"),
+                        Map.of("SAVE_EMAIL_URL", LocalFunction.SAVE_EMAIL.localUrl() + "/saveEmail"), Requests.page(),
+                        200, small),
+                new App("save-email-fn", jar(root, "save-email-fn"), save, Requests.signup(), 200, saveLimit),
+                new App("send-email-fn", jar(root, "send-email-fn"), send, Requests.event(), 204,
+                        limits.getOrDefault("send-email-fn", 0)),
+                new App("floor insert app", jar(root, "bench/floor-insert-app"), floor, Requests.signup(), 200,
+                        saveLimit));
+    }
+
+    private static Path jar(Path root, String module) {
+        Path jar = root.resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar + " is missing: run make build first");
+        }
+        return jar;
+    }
+}

@@ -1,0 +1,77 @@
+package io.signup.bench;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * 6. What one execution costs, as a platform that bills CPU and memory-time sees it: each function under steady
+ * closed-loop load beside its floor app (the least an application on the same stack does for the same request),
+ * measured in the same run. CPU milliseconds per call are the process's CPU time over the load window divided by the
+ * calls served; MiB-seconds per call are its resident memory (mean of the window's start and end) times the window,
+ * divided by the calls.
+ */
+final class Costs {
+
+    /** One function beside its floor, each figure over the runs. */
+    record Row(String app, String floor, Figure callsPerSecond, Figure cpuMillisPerCall, Figure floorCpuMillisPerCall,
+            Figure mibSecondsPerCall, Figure floorMibSecondsPerCall) {
+
+        double cpuVsFloor() {
+            return cpuMillisPerCall.median() / floorCpuMillisPerCall.median();
+        }
+    }
+
+    /** One window's figures. */
+    private record Window(double callsPerSecond, double cpuMillisPerCall, double mibSecondsPerCall) {
+    }
+
+    static final int CONCURRENCY = 8;
+
+    private final Jvm jvm;
+    private final int runs;
+    private final Duration window;
+
+    Costs(Jvm jvm, int runs, Duration window) {
+        this.jvm = jvm;
+        this.runs = runs;
+        this.window = window;
+    }
+
+    /** The function and its floor, each started once, warmed up, then measured over {@code runs} windows. */
+    Row measure(App function, App floor) {
+        List<Window> own = windows(function);
+        List<Window> base = windows(floor);
+        Bench.progress("cost %s: %.3f CPU ms/call (floor %.3f)", function.name(),
+                figure(own, Window::cpuMillisPerCall).median(), figure(base, Window::cpuMillisPerCall).median());
+        return new Row(function.name(), floor.name(), figure(own, Window::callsPerSecond),
+                figure(own, Window::cpuMillisPerCall), figure(base, Window::cpuMillisPerCall),
+                figure(own, Window::mibSecondsPerCall), figure(base, Window::mibSecondsPerCall));
+    }
+
+    private List<Window> windows(App app) {
+        try (Launch launch = jvm.launch(app)) {
+            launch.millisToFirstSuccess(app.request());
+            Load load = new Load(launch.url(), app.request(), app.okStatus());
+            load.forDuration(CONCURRENCY, window); // warm-up: JIT, pools, caches
+            List<Window> windows = new ArrayList<>();
+            for (int run = 0; run < runs; run++) {
+                double cpuBefore = launch.cpuSeconds();
+                double rssBefore = launch.rssMib();
+                Load.Result result = load.forDuration(CONCURRENCY, window);
+                double cpu = launch.cpuSeconds() - cpuBefore;
+                double rss = (rssBefore + launch.rssMib()) / 2;
+                if (result.served() == 0) {
+                    throw new IllegalStateException(app.name() + " served nothing; see its log");
+                }
+                windows.add(new Window(result.perSecond(), cpu * 1000 / result.served(),
+                        rss * result.seconds() / result.served()));
+            }
+            return windows;
+        }
+    }
+
+    private static Figure figure(List<Window> windows, java.util.function.ToDoubleFunction<Window> value) {
+        return Figure.of(windows.stream().map(value::applyAsDouble).toList());
+    }
+}
