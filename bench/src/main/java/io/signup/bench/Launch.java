@@ -9,56 +9,44 @@ import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
+import io.signup.testing.FunctionProcess;
+
 /**
- * One packaged application started as its own process, timed from just before the process is created until its
- * first 2xx answer to a real request, as a platform starting a scaled-to-zero function would see it.
+ * One packaged application started as its own process (test-support's {@link FunctionProcess}), timed from just before
+ * the process is created until its first 2xx answer to a real request, as a platform starting a scaled-to-zero
+ * function would see it.
  */
 final class Launch implements AutoCloseable {
 
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+    /** A JVM writing an AOT cache at exit takes a while. */
+    private static final Duration EXIT_GRACE = Duration.ofSeconds(60);
     /** USER_HZ, which Linux fixes at 100 on every architecture it reports to user space. */
     private static final double CLOCK_TICKS_PER_SECOND = 100.0;
     private static final HttpClient PROBE = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofMillis(500)).build();
 
     private final String name;
-    private final Process process;
+    private final FunctionProcess process;
     private final long startedAt;
     private final URI url;
-    private final Path log;
 
-    private Launch(String name, Process process, long startedAt, URI url, Path log) {
+    private Launch(String name, FunctionProcess process, long startedAt) {
         this.name = name;
         this.process = process;
         this.startedAt = startedAt;
-        this.url = url;
-        this.log = log;
+        this.url = URI.create(process.url());
     }
 
     /** Starts {@code jar} with {@code java} and {@code jvmArgs}, on {@code port}, with {@code env}; output to log. */
     static Launch start(String name, Path java, List<String> jvmArgs, Path jar, int port, Map<String, String> env,
             Path log) {
-        List<String> command = new ArrayList<>();
-        command.add(java.toString());
-        command.addAll(jvmArgs);
-        command.add("-jar");
-        command.add(jar.toString());
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
-        builder.environment().putAll(env);
-        builder.environment().put("QUARKUS_HTTP_PORT", Integer.toString(port));
-        try {
-            Files.createDirectories(log.getParent());
-            long startedAt = System.nanoTime();
-            return new Launch(name, builder.start(), startedAt, URI.create("http://localhost:" + port), log);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        long startedAt = System.nanoTime();
+        return new Launch(name, FunctionProcess.spawn(name, java, jvmArgs, jar, port, env, log), startedAt);
     }
 
     URI url() {
@@ -73,9 +61,7 @@ final class Launch implements AutoCloseable {
     double millisToFirstSuccess(Function<URI, HttpRequest> request) {
         long deadline = startedAt + START_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException(name + " exited with " + process.exitValue() + "; see " + log);
-            }
+            process.checkAlive();
             try {
                 int status = PROBE.send(request.apply(url), BodyHandlers.discarding()).statusCode();
                 if (status / 100 == 2) {
@@ -89,7 +75,7 @@ final class Launch implements AutoCloseable {
             }
             sleepMillis(2);
         }
-        throw new IllegalStateException(name + " gave no 2xx within " + START_TIMEOUT + "; see " + log);
+        throw new IllegalStateException(name + " gave no 2xx within " + START_TIMEOUT + "; see " + process.log());
     }
 
     /** Resident set size of the process now, in MiB (VmRSS of /proc). */
@@ -121,17 +107,9 @@ final class Launch implements AutoCloseable {
         }
     }
 
-    /** SIGTERM, as Knative scaling a pod down, then waits for the exit (a JVM writing an AOT cache takes a while). */
     @Override
     public void close() {
-        process.destroy();
-        try {
-            if (!process.waitFor(60, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        process.close(EXIT_GRACE);
     }
 
     static void sleepMillis(long millis) {

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -51,20 +52,45 @@ public final class FunctionProcess implements AutoCloseable {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing: package " + module + " first (make build)");
         }
+        FunctionProcess function = spawn(module, Path.of(System.getProperty("java.home"), "bin", "java"), List.of(),
+                jar, port, env, logDirectory.resolve(module + ".log"));
+        function.awaitReady();
+        return function;
+    }
+
+    /**
+     * Starts {@code jar} with {@code java} and {@code jvmArgs} on {@code port}, with {@code env} (plus
+     * QUARKUS_HTTP_PORT), its output appended to {@code log}, and returns at once: for a caller that times the start
+     * itself (make bench).
+     */
+    public static FunctionProcess spawn(String name, Path java, List<String> jvmArgs, Path jar, int port,
+            Map<String, String> env, Path log) {
+        List<String> command = new ArrayList<>();
+        command.add(java.toString());
+        command.addAll(jvmArgs);
+        command.add("-jar");
+        command.add(jar.toString());
         try {
-            Files.createDirectories(logDirectory);
-            Path log = logDirectory.resolve(module + ".log");
-            ProcessBuilder builder = new ProcessBuilder(
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString())
+            Files.createDirectories(log.getParent());
+            ProcessBuilder builder = new ProcessBuilder(command)
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
             builder.environment().putAll(env);
             builder.environment().put("QUARKUS_HTTP_PORT", Integer.toString(port));
-            FunctionProcess function = new FunctionProcess(module, builder.start(), port, log);
-            function.awaitReady();
-            return function;
+            return new FunctionProcess(name, builder.start(), port, log);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    /** Fails with the exit code and the log's place if the process has ended. */
+    public void checkAlive() {
+        if (!process.isAlive()) {
+            throw new IllegalStateException(name + " exited with " + process.exitValue() + "; see " + log);
         }
     }
 
@@ -86,9 +112,7 @@ public final class FunctionProcess implements AutoCloseable {
                 .timeout(Duration.ofSeconds(2)).build();
         Instant deadline = Instant.now().plus(READY_TIMEOUT);
         while (Instant.now().isBefore(deadline)) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException(name + " exited with " + process.exitValue() + "; see " + log);
-            }
+            checkAlive();
             try {
                 if (client.send(ready, BodyHandlers.discarding()).statusCode() == 200) {
                     return;
@@ -121,9 +145,14 @@ public final class FunctionProcess implements AutoCloseable {
 
     @Override
     public void close() {
+        close(Duration.ofSeconds(10));
+    }
+
+    /** SIGTERM, as Knative scaling a pod down, then up to {@code grace} for the exit before {@code kill -9}. */
+    public void close(Duration grace) {
         process.destroy();
         try {
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+            if (!process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly().waitFor();
             }
         } catch (InterruptedException e) {
