@@ -93,7 +93,7 @@ class CodeConsistencyTest {
         assertEquals("save-email-fn", ping.getSpec().getSink().getRef().getName());
         assertEquals("application/json", ping.getSpec().getContentType());
         assertTrue(Manifests.YAML.readTree(ping.getSpec().getData()).isObject(), "data is a JSON object");
-        CloudEventMapping mapping = SaveEmailFunctions.class.getMethod("republishOutbox")
+        CloudEventMapping mapping = SaveEmailFunctions.class.getMethod("republishOutbox", SaveEmailFunctions.Ping.class)
                 .getAnnotation(CloudEventMapping.class);
         assertEquals(PING_SOURCE_EVENT_TYPE, mapping.trigger(), "Funqy routes the ping's type to republishOutbox");
     }

@@ -49,13 +49,17 @@ public class SaveEmailFunctions {
         return SignupReceipt.ACCEPTED;
     }
 
+    /** What the PingSource sends (its {@code data}); nothing is read from it, and a call may send none. */
+    public record Ping(String reason) {
+    }
+
     /**
      * Publishes the outbox records whose publish failed or whose publisher died, and forgets old abuse-limit windows.
      * Returns nothing, so a caller behind a Broker gets no reply event.
      */
     @Funq
     @CloudEventMapping(trigger = PING_EVENT_TYPE)
-    public void republishOutbox() {
+    public void republishOutbox(Ping ping) {
         int published = awaitOnVertxContext(outbox::republishPending);
         if (published > 0) {
             Log.infof("Republished %d pending event(s)", published);
