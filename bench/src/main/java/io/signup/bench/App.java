@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
-import io.signup.testing.FunctionProcess;
+import io.signup.peers.FunctionProcess;
 
 /**
  * An application make bench starts: its jar, environment, the real request it serves (and whose 2xx ends its start),

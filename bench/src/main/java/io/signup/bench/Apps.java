@@ -6,9 +6,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import io.signup.testing.FunctionProcess;
-import io.signup.testing.LocalFunction;
-import io.signup.testing.TestDatabase;
+import io.signup.peers.FunctionProcess;
+import io.signup.peers.LocalFunction;
+import io.signup.peers.TestDatabase;
 
 /**
  * The applications make bench starts: the three functions as the cluster runs them, and their floors, each with the

@@ -17,8 +17,8 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 
-import io.signup.testing.FunctionProcess;
-import io.signup.testing.TestDatabase;
+import io.signup.peers.FunctionProcess;
+import io.signup.peers.TestDatabase;
 
 /**
  * {@code make bench}: how fast the packaged functions start, what one execution costs, how much they hold, how they

@@ -11,9 +11,9 @@ import java.util.List;
 import java.util.Map;
 
 import io.signup.local.LocalStack;
-import io.signup.local.StackSettings;
 import io.signup.local.StackOverrides;
-import io.signup.testing.FunctionProcess;
+import io.signup.local.StackSettings;
+import io.signup.peers.FunctionProcess;
 
 /** 3. The make run stack on free ports: signups at a steady rate, each until its confirmation mail is accepted. */
 final class EndToEndSection {

@@ -13,10 +13,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
-import io.signup.testing.FunctionProcess;
+import io.signup.peers.FunctionProcess;
 
 /**
- * One packaged application started as its own process (test-support's {@link FunctionProcess}), timed from just before
+ * One packaged application started as its own process (peers's {@link FunctionProcess}), timed from just before
  * the process is created until its first 2xx answer to a real request, as a platform starting a scaled-to-zero
  * function would see it.
  */

@@ -9,7 +9,7 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import io.signup.testing.TestDatabase;
+import io.signup.peers.TestDatabase;
 
 /**
  * The database's own ceiling: pgbench inserting one row per transaction into a table shaped like {@code subscriber}

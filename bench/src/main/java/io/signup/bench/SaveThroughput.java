@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-import io.signup.testing.TestDatabase;
+import io.signup.peers.TestDatabase;
 
 /**
  * 2. save-email-fn under closed-loop signups at each concurrency, after a warm-up, beside pgbench's single-row INSERT

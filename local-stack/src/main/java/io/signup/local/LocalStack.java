@@ -14,9 +14,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 import io.fabric8.knative.sources.v1.SinkBinding;
-import io.signup.testing.FunctionProcess;
-import io.signup.testing.LocalFunction;
-import io.signup.testing.TestDatabase;
+import io.signup.peers.FunctionProcess;
+import io.signup.peers.LocalFunction;
+import io.signup.peers.TestDatabase;
 
 /**
  * {@code make run}: the whole system on one machine, with real parts. Postgres (embedded, data kept under the run

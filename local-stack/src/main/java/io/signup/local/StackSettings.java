@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import io.signup.testing.LocalFunction;
+import io.signup.peers.LocalFunction;
 
 /** Where each part listens, and where data and logs go. Every port can be changed by an environment variable. */
 public record StackSettings(Path root, Path runDirectory, int pagePort, int savePort, int sendPort, int brokerPort,

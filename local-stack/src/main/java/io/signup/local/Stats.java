@@ -11,9 +11,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-import io.signup.testing.LocalFunction;
-import io.signup.testing.PrometheusText;
-import io.signup.testing.PrometheusText.Sample;
+import io.signup.peers.LocalFunction;
+import io.signup.peers.PrometheusText.Sample;
+import io.signup.peers.PrometheusText;
 
 /**
  * {@code make stats}: the cost view of functions as the unit of deployment. For each running function, from its own

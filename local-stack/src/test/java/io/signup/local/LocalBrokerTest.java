@@ -24,7 +24,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;
 import io.fabric8.knative.duck.v1.DeliverySpec;
-import io.signup.testing.RecordingSink;
+import io.signup.peers.RecordingSink;
 
 /** The local Broker against real HTTP subscribers that answer what each test scripts. */
 class LocalBrokerTest {

@@ -8,8 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,9 +30,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.signup.contract.SignupEvent;
-import io.signup.testing.FunctionProcess;
-import io.signup.testing.HeadlessChromium;
-import io.signup.testing.Addresses;
+import io.signup.peers.Addresses;
+import io.signup.peers.FunctionProcess;
+import io.signup.peers.HeadlessChromium;
 
 /**
  * What {@code make run} gives a new user, end to end on free ports with the packaged functions and the local Broker:

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import org.junit.jupiter.api.Test;
 
-import io.signup.testing.PrometheusText;
+import io.signup.peers.PrometheusText;
 
 class StatsTest {
 

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
-import io.signup.testing.TestDatabase;
+import io.signup.peers.TestDatabase;
 
 /**
  * The scripts the migration Job runs as the database owner (k8s/15-db-roles-config.yaml), on a real Postgres: the

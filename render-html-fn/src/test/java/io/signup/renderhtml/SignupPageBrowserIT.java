@@ -24,11 +24,11 @@ import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
-import io.signup.testing.FunctionProcess;
-import io.signup.testing.HeadlessChromium;
-import io.signup.testing.RecordingSink;
-import io.signup.testing.TestDatabase;
-import io.signup.testing.Addresses;
+import io.signup.peers.Addresses;
+import io.signup.peers.FunctionProcess;
+import io.signup.peers.HeadlessChromium;
+import io.signup.peers.RecordingSink;
+import io.signup.peers.TestDatabase;
 
 /**
  * A person's signup in a real browser: headless Chromium loads the page from the packaged render-html-fn and posts

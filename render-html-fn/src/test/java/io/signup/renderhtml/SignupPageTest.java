@@ -12,8 +12,8 @@ import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
+import java.net.http.HttpResponse;
 import java.util.Map;
 import java.util.zip.GZIPInputStream;
 
@@ -24,7 +24,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
-import io.signup.testing.PrometheusText;
+import io.signup.peers.PrometheusText;
 
 @QuarkusTest
 @TestProfile(SignupPageTest.ConfiguredUrl.class)

@@ -20,9 +20,9 @@ import io.restassured.response.ValidatableResponse;
 import io.signup.contract.EventSchemas;
 import io.signup.contract.LinkToken;
 import io.signup.contract.SignupEvent;
+import io.signup.peers.Addresses;
+import io.signup.peers.RecordingSink.Received;
 import io.signup.saveemail.support.SaveEmailTestEnvironment;
-import io.signup.testing.RecordingSink.Received;
-import io.signup.testing.Addresses;
 
 /**
  * The life cycle behind the links in our mails: the confirmation button confirms once, within the link's lifetime;

@@ -15,8 +15,8 @@ import org.junit.jupiter.api.Test;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
+import io.signup.peers.Addresses;
 import io.signup.saveemail.support.SaveEmailTestEnvironment;
-import io.signup.testing.Addresses;
 
 @QuarkusTest
 @WithTestResource(SaveEmailTestEnvironment.class)

@@ -1,9 +1,9 @@
 package io.signup.saveemail;
 
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
-import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -16,10 +16,10 @@ import org.junit.jupiter.api.Test;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
+import io.signup.peers.Addresses;
+import io.signup.peers.PrometheusText.Sample;
+import io.signup.peers.PrometheusText;
 import io.signup.saveemail.support.SaveEmailTestEnvironment;
-import io.signup.testing.PrometheusText;
-import io.signup.testing.PrometheusText.Sample;
-import io.signup.testing.Addresses;
 
 /** Health for Knative's probes, and the series an operator reads at /q/metrics, moving with what happens. */
 @QuarkusTest

@@ -24,9 +24,9 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.signup.contract.SignupEvent;
+import io.signup.peers.Addresses;
 import io.signup.saveemail.function.SaveEmailFunctions;
 import io.signup.saveemail.support.SaveEmailTestEnvironment;
-import io.signup.testing.Addresses;
 
 /** No event is lost: what the Broker did not take is published later by republishOutbox, exactly once. */
 @QuarkusTest

@@ -18,9 +18,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import io.signup.testing.FunctionProcess;
-import io.signup.testing.TestDatabase;
-import io.signup.testing.Addresses;
+import io.signup.peers.Addresses;
+import io.signup.peers.FunctionProcess;
+import io.signup.peers.TestDatabase;
 
 /**
  * The abuse limits live in Postgres, not in a process: two packaged instances of save-email-fn on one database share

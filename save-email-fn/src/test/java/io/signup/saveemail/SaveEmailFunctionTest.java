@@ -28,9 +28,9 @@ import io.restassured.http.ContentType;
 import io.signup.contract.EventSchemas;
 import io.signup.contract.LinkToken;
 import io.signup.contract.SignupEvent;
+import io.signup.peers.Addresses;
+import io.signup.peers.RecordingSink.Received;
 import io.signup.saveemail.support.SaveEmailTestEnvironment;
-import io.signup.testing.RecordingSink.Received;
-import io.signup.testing.Addresses;
 
 /** A signup stores a pending subscription with its consent record and asks for one confirmation mail. */
 @QuarkusTest

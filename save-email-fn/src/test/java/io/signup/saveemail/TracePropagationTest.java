@@ -23,7 +23,7 @@ import io.opentelemetry.sdk.trace.data.SpanData;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
-import io.signup.testing.RecordingSink.Received;
+import io.signup.peers.RecordingSink.Received;
 import io.signup.saveemail.support.SaveEmailTestEnvironment;
 
 /**

@@ -1,9 +1,9 @@
 package io.signup.sendemail;
 
 import static io.restassured.RestAssured.given;
+import static io.signup.sendemail.support.Events.accepted;
 import static io.signup.sendemail.support.Events.deliverBinary;
 import static io.signup.sendemail.support.Events.requested;
-import static io.signup.sendemail.support.Events.accepted;
 import static io.signup.sendemail.support.Mails.mailsTo;
 import static io.signup.sendemail.support.SendEmailTestEnvironment.BROKER;
 import static io.signup.sendemail.support.SendEmailTestEnvironment.MAIL;
@@ -24,9 +24,9 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import io.signup.contract.SignupEvent;
+import io.signup.peers.Addresses;
+import io.signup.peers.RecordingSink.Received;
 import io.signup.sendemail.support.SendEmailTestEnvironment;
-import io.signup.testing.RecordingSink.Received;
-import io.signup.testing.Addresses;
 
 /**
  * The Broker's dead-letter sink keeps each event it gives up on, with Knative's error extensions, and sends it back

@@ -1,9 +1,9 @@
 package io.signup.sendemail;
 
 import static io.restassured.RestAssured.given;
+import static io.signup.sendemail.support.Events.accepted;
 import static io.signup.sendemail.support.Mails.mailsTo;
 import static io.signup.sendemail.support.SendEmailTestEnvironment.MAIL;
-import static io.signup.sendemail.support.Events.accepted;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.io.ByteArrayOutputStream;
@@ -31,8 +31,8 @@ import io.signup.contract.LinkToken;
 import io.signup.contract.SignupEvent;
 import io.signup.contract.SubscriptionConfirmed;
 import io.signup.contract.SubscriptionRequested;
+import io.signup.peers.Addresses;
 import io.signup.sendemail.support.SendEmailTestEnvironment;
-import io.signup.testing.Addresses;
 
 /**
  * The consumer accepts exactly what the producer emits: events built by the contract's own code (the code

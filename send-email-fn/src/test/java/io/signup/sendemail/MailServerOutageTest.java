@@ -1,9 +1,9 @@
 package io.signup.sendemail;
 
-import static io.signup.sendemail.support.Mails.mailsTo;
-import static io.signup.sendemail.support.Events.requested;
-import static io.signup.sendemail.support.Events.deliverBinary;
 import static io.signup.sendemail.support.Events.accepted;
+import static io.signup.sendemail.support.Events.deliverBinary;
+import static io.signup.sendemail.support.Events.requested;
+import static io.signup.sendemail.support.Mails.mailsTo;
 import static io.signup.sendemail.support.SendEmailTestEnvironment.Outage.OUTAGE_MAIL;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -19,8 +19,8 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.signup.contract.SignupEvent;
+import io.signup.peers.Addresses;
 import io.signup.sendemail.support.SendEmailTestEnvironment;
-import io.signup.testing.Addresses;
 
 /**
  * The mail server failing. Runs with its own mail server and application instance, so what an outage leaves behind

@@ -1,9 +1,9 @@
 package io.signup.sendemail;
 
 import static io.restassured.RestAssured.given;
-import static io.signup.sendemail.support.Events.requested;
-import static io.signup.sendemail.support.Events.deliverBinary;
 import static io.signup.sendemail.support.Events.accepted;
+import static io.signup.sendemail.support.Events.deliverBinary;
+import static io.signup.sendemail.support.Events.requested;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -15,9 +15,9 @@ import org.junit.jupiter.api.Test;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.signup.contract.SignupEvent;
+import io.signup.peers.Addresses;
+import io.signup.peers.PrometheusText;
 import io.signup.sendemail.support.SendEmailTestEnvironment;
-import io.signup.testing.PrometheusText;
-import io.signup.testing.Addresses;
 
 @QuarkusTest
 @WithTestResource(SendEmailTestEnvironment.class)

@@ -23,11 +23,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import io.signup.contract.SignupEvent;
+import io.signup.peers.Addresses;
+import io.signup.peers.FunctionProcess;
+import io.signup.peers.ScriptedSmtpServer;
+import io.signup.peers.TestDatabase;
 import io.signup.sendemail.support.Events;
-import io.signup.testing.FunctionProcess;
-import io.signup.testing.ScriptedSmtpServer;
-import io.signup.testing.TestDatabase;
-import io.signup.testing.Addresses;
 
 /**
  * One mail per event, whichever replica a delivery reaches and however late the mail server answers: two packaged

@@ -1,11 +1,11 @@
 package io.signup.sendemail;
 
 import static io.restassured.RestAssured.given;
+import static io.signup.sendemail.support.Events.accepted;
 import static io.signup.sendemail.support.Events.confirmed;
 import static io.signup.sendemail.support.Events.deliverBinary;
 import static io.signup.sendemail.support.Events.requested;
 import static io.signup.sendemail.support.Events.unsubscribed;
-import static io.signup.sendemail.support.Events.accepted;
 import static io.signup.sendemail.support.Mails.header;
 import static io.signup.sendemail.support.Mails.mailsTo;
 import static io.signup.sendemail.support.Mails.part;
@@ -34,8 +34,8 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.signup.contract.LinkToken;
 import io.signup.contract.SignupEvent;
+import io.signup.peers.Addresses;
 import io.signup.sendemail.support.SendEmailTestEnvironment;
-import io.signup.testing.Addresses;
 
 @QuarkusTest
 @WithTestResource(SendEmailTestEnvironment.class)

@@ -18,10 +18,10 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.signup.contract.SignupEvent;
+import io.signup.peers.Addresses;
+import io.signup.peers.PrometheusText;
+import io.signup.peers.ScriptedSmtpServer;
 import io.signup.sendemail.support.SendEmailTestEnvironment;
-import io.signup.testing.PrometheusText;
-import io.signup.testing.ScriptedSmtpServer;
-import io.signup.testing.Addresses;
 
 /**
  * What the mail server says decides what the Broker does: a recipient refused for good is poison (400, not retried,

@@ -1,11 +1,11 @@
 package io.signup.sendemail;
 
 import static io.restassured.RestAssured.given;
+import static io.signup.sendemail.support.Events.accepted;
+import static io.signup.sendemail.support.Events.requested;
 import static io.signup.sendemail.support.Mails.mailsTo;
 import static io.signup.sendemail.support.Mails.single;
 import static io.signup.sendemail.support.SendEmailTestEnvironment.MAIL;
-import static io.signup.sendemail.support.Events.requested;
-import static io.signup.sendemail.support.Events.accepted;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -24,8 +24,8 @@ import io.opentelemetry.sdk.trace.data.SpanData;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.signup.contract.SignupEvent;
+import io.signup.peers.Addresses;
 import io.signup.sendemail.support.SendEmailTestEnvironment;
-import io.signup.testing.Addresses;
 
 /**
  * send-email-fn continues the trace its event carries ({@code ce-traceparent}, the CloudEvents distributed-tracing

@@ -21,7 +21,7 @@ import java.util.function.Consumer;
 import io.signup.local.LocalStack;
 import io.signup.local.StackOverrides;
 import io.signup.local.StackSettings;
-import io.signup.testing.FunctionProcess;
+import io.signup.peers.FunctionProcess;
 
 /**
  * {@code make chaos}: the {@code make run} stack on free ports under steady load, one fault after another, and for

@@ -13,7 +13,7 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
-import io.signup.testing.SmtpLines;
+import io.signup.peers.SmtpLines;
 
 /**
  * An SMTP relay between send-email-fn and the local mail server that plays a mail server's faults on demand: it is

@@ -8,7 +8,7 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
-import io.signup.testing.FunctionProcess;
+import io.signup.peers.FunctionProcess;
 
 /**
  * The part of {@code make chaos} that fits in {@code make test}: three faults at a lower rate on the make run stack,

@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.signup.contract.SignupEvent;
-import io.signup.testing.RecordingSink.Received;
+import io.signup.peers.RecordingSink.Received;
 
 /** What reached the stand-in Broker, by the address in the event data. */
 public final class BrokerEvents {

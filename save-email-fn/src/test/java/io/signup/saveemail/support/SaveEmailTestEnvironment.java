@@ -3,8 +3,8 @@ package io.signup.saveemail.support;
 import java.util.Map;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
-import io.signup.testing.RecordingSink;
-import io.signup.testing.TestDatabase;
+import io.signup.peers.RecordingSink;
+import io.signup.peers.TestDatabase;
 
 /**
  * Starts the real parts save-email-fn talks to, a Postgres and an HTTP sink in place of the Broker, once for the

@@ -15,7 +15,7 @@ import io.restassured.response.Response;
 import io.restassured.response.ValidatableResponse;
 import io.signup.contract.LinkToken;
 import io.signup.contract.SignupEvent;
-import io.signup.testing.PrometheusText;
+import io.signup.peers.PrometheusText;
 
 /** Delivers events to the function the way a Knative Trigger does: {@code POST /}, binary or structured mode. */
 public final class Events {

@@ -8,7 +8,7 @@ import jakarta.mail.Message;
 import jakarta.mail.Part;
 import jakarta.mail.internet.MimeMessage;
 
-import io.signup.testing.MimeParts;
+import io.signup.peers.MimeParts;
 
 /** What reached a test SMTP server, by recipient. */
 public final class Mails {

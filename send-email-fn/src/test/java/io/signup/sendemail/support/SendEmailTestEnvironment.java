@@ -4,9 +4,9 @@ import java.util.HashMap;
 import java.util.Map;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
-import io.signup.testing.FunctionProcess;
-import io.signup.testing.RecordingSink;
-import io.signup.testing.TestDatabase;
+import io.signup.peers.FunctionProcess;
+import io.signup.peers.RecordingSink;
+import io.signup.peers.TestDatabase;
 
 /** Starts a real SMTP server once for the test run and points the function at it through the standard keys. */
 public class SendEmailTestEnvironment implements QuarkusTestResourceLifecycleManager {

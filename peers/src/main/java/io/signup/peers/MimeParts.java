@@ -1,4 +1,4 @@
-package io.signup.testing;
+package io.signup.peers;
 
 import java.io.IOException;
 

@@ -1,4 +1,4 @@
-package io.signup.testing;
+package io.signup.peers;
 
 /**
  * How each function runs on this machine, in one place: its module (where its packaged jar is), the port it listens on
