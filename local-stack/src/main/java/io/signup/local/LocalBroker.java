@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Function;
 
@@ -40,6 +41,8 @@ public final class LocalBroker implements AutoCloseable {
 
     private final Dispatcher dispatcher;
     private final HttpServer server;
+    /** Its own threads, ended with the Broker: a Broker inside a longer-lived program (make bench) must not outlive it. */
+    private final ExecutorService requests = Executors.newFixedThreadPool(4);
 
     /** A Broker that keeps its deliveries in memory only. */
     public LocalBroker(KnativeConfig config, Function<String, URI> services, int port) {
@@ -59,7 +62,7 @@ public final class LocalBroker implements AutoCloseable {
             throw new UncheckedIOException("local Broker cannot listen on port " + port, e);
         }
         server.createContext("/", JdkHttp.logged(this::respond));
-        server.setExecutor(Executors.newFixedThreadPool(4));
+        server.setExecutor(requests);
         server.start();
         dispatcher.resume();
     }
@@ -109,6 +112,7 @@ public final class LocalBroker implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
+        requests.shutdownNow();
         dispatcher.close();
     }
 }
