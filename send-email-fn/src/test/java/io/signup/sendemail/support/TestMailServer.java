@@ -3,10 +3,12 @@ package io.signup.sendemail.support;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 
 import jakarta.mail.internet.MimeMessage;
 
@@ -28,11 +30,32 @@ public final class TestMailServer {
         ServerSetup setup = port == 0
                 ? new ServerSetup(0, "localhost", ServerSetup.PROTOCOL_SMTP).dynamicPort()
                 : new ServerSetup(port, "localhost", ServerSetup.PROTOCOL_SMTP);
-        // A port just freed by the stuck server may take a moment to bind again.
         setup.setServerStartupTimeout(10_000);
-        greenMail = new GreenMail(setup);
-        greenMail.start();
+        // On a port just freed by the stuck server, GreenMail's bind can fail at once with "Address already in use"
+        // (seen in CI) rather than within its startup timeout: try again for up to 10 s.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (true) {
+            try {
+                greenMail = new GreenMail(setup);
+                greenMail.start();
+                break;
+            } catch (IllegalStateException bindFailed) {
+                if (System.nanoTime() > deadline) {
+                    throw bindFailed;
+                }
+                sleep(200);
+            }
+        }
         port = greenMail.getSmtp().getPort();
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     public synchronized void stop() {
@@ -42,7 +65,10 @@ public final class TestMailServer {
     /** In place of the server: a socket that accepts and stays silent, as a hung SMTP server does. */
     public synchronized void startStuck() {
         try {
-            stuck = new ServerSocket(port, 50, InetAddress.getLoopbackAddress());
+            // The port GreenMail just left may still hold closed connections: bind anyway.
+            stuck = new ServerSocket();
+            stuck.setReuseAddress(true);
+            stuck.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 50);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
