@@ -16,14 +16,12 @@ public final class LinkToken {
 
     private static final int BYTES = 32;
     private static final Pattern FORM = Pattern.compile("[A-Za-z0-9_-]{43}");
-    private static final SecureRandom RANDOM = new SecureRandom();
-
     private LinkToken() {
     }
 
     public static String generate() {
         byte[] bytes = new byte[BYTES];
-        RANDOM.nextBytes(bytes);
+        Csprng.RANDOM.nextBytes(bytes);
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
@@ -40,5 +38,13 @@ public final class LinkToken {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * Holds the random source apart from LinkToken, and is initialised at run time (META-INF/native-image/): a native
+     * executable initialises classes at build time, which would freeze one seed state into every pod's image.
+     */
+    private static final class Csprng {
+        static final SecureRandom RANDOM = new SecureRandom();
     }
 }
