@@ -5,7 +5,9 @@ import static io.signup.saveemail.support.BrokerEvents.data;
 import static io.signup.saveemail.support.BrokerEvents.eventsFor;
 import static io.signup.saveemail.support.BrokerEvents.single;
 import static io.signup.saveemail.support.SaveEmailTestEnvironment.DATABASE;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -178,16 +180,19 @@ class SaveEmailFunctionTest {
     }
 
     @Test
-    void signupIsAlsoAcceptedAsABinaryCloudEvent() {
+    void aSignupSentAsACloudEventIsRefusedWithoutAReplyEvent() {
         String email = Addresses.unique("carol");
-        given().header("ce-specversion", "1.0").header("ce-id", UUID.randomUUID().toString())
-                .header("ce-type", "saveEmail").header("ce-source", "urn:test")
-                .contentType(ContentType.JSON).body(Map.of("email", email))
-                .post("/")
-                .then().statusCode(200).body("status", equalTo("accepted"));
+        for (String path : List.of("/", "/saveEmail")) {
+            given().header("ce-specversion", "1.0").header("ce-id", UUID.randomUUID().toString())
+                    .header("ce-type", "saveEmail").header("ce-source", "urn:test")
+                    .contentType(ContentType.JSON).body(Map.of("email", email))
+                    .post(path)
+                    .then().statusCode(400).header("ce-type", nullValue())
+                    .body(containsString("not an event type this function takes: saveEmail"));
+        }
 
-        assertEquals(1, DATABASE.count("select count(*) from subscriber where email = ?", email));
-        assertEquals(1, eventsFor(email).size());
+        assertEquals(0, DATABASE.count("select count(*) from subscriber where email = ?", email));
+        assertTrue(eventsFor(email).isEmpty());
     }
 
     @Test

@@ -8,14 +8,15 @@ import io.cloudevents.CloudEvent;
 import io.signup.http.EventPolicy;
 
 /**
- * save-email-fn takes a PingSource's event (republish the outbox) and its functions called as events, at {@code /}
- * (where Knative delivers); {@code POST /saveEmail} and {@code POST /republishOutbox} also take plain JSON.
+ * save-email-fn takes one kind of event: a PingSource's (republish the outbox), at {@code /} where Knative delivers,
+ * or named {@code republishOutbox}; {@code POST /republishOutbox} also takes plain JSON. Signups come only as
+ * {@code POST /saveEmail} from the page: as an event, the receipt Funqy answers with would be a reply event that
+ * re-enters the Broker, where nothing consumes it.
  */
 @ApplicationScoped
 public class SaveEmailEventPolicy implements EventPolicy {
 
-    private static final Set<String> TYPES = Set.of(SaveEmailFunctions.PING_EVENT_TYPE, "saveEmail",
-            "republishOutbox");
+    private static final Set<String> TYPES = Set.of(SaveEmailFunctions.PING_EVENT_TYPE, "republishOutbox");
 
     @Override
     public String refusal(CloudEvent event) {
