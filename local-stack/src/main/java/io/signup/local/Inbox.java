@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +21,7 @@ import jakarta.mail.internet.MimeMessage;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import com.icegreen.greenmail.store.StoredMessage;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import com.sun.net.httpserver.HttpExchange;
@@ -93,7 +95,7 @@ public final class Inbox implements AutoCloseable {
     /** The recipient of each mail received, also before an SMTP restart, without reading the bodies again. */
     public synchronized List<String> recipients() {
         List<String> recipients = new ArrayList<>(earlier.stream().map(Mail::to).toList());
-        for (MimeMessage message : smtp.getReceivedMessages()) {
+        for (MimeMessage message : arrivalOrder()) {
             try {
                 recipients.add(message.getRecipients(Message.RecipientType.TO)[0].toString());
             } catch (Exception e) {
@@ -111,9 +113,10 @@ public final class Inbox implements AutoCloseable {
 
     private List<Mail> current() {
         List<Mail> mails = new ArrayList<>();
-        for (MimeMessage message : smtp.getReceivedMessages()) {
+        for (StoredMessage stored : arrivalOrderStored()) {
+            MimeMessage message = stored.getMimeMessage();
             try {
-                Instant received = message.getSentDate() == null ? Instant.now() : message.getSentDate().toInstant();
+                Instant received = stored.getReceivedDate().toInstant();
                 Map<String, String> headers = new LinkedHashMap<>();
                 for (Header header : Collections.list(message.getAllHeaders())) {
                     headers.merge(header.getName(), header.getValue(), (a, b) -> a + ", " + b);
@@ -125,6 +128,20 @@ public final class Inbox implements AutoCloseable {
             }
         }
         return mails;
+    }
+
+    /**
+     * The mails as the SMTP server took them: GreenMail lists them mailbox by mailbox, so they are sorted by the time
+     * each was stored (the Date header only has seconds, and is the sender's).
+     */
+    private List<StoredMessage> arrivalOrderStored() {
+        List<StoredMessage> stored = new ArrayList<>(smtp.getManagers().getImapHostManager().getAllMessages());
+        stored.sort(Comparator.comparing(StoredMessage::getReceivedDate));
+        return stored;
+    }
+
+    private List<MimeMessage> arrivalOrder() {
+        return arrivalOrderStored().stream().map(StoredMessage::getMimeMessage).toList();
     }
 
     private void respond(HttpExchange exchange) throws IOException {
