@@ -37,31 +37,39 @@ DEPLOY_DIR ?= target/deploy
 # make run: every port can be changed, e.g. make run RENDER_HTML_PORT=9080 (see README).
 export RENDER_HTML_PORT SAVE_EMAIL_PORT SEND_EMAIL_PORT BROKER_PORT SMTP_PORT INBOX_PORT POSTGRES_PORT RUN_DIR
 export BROKER_RETRY BROKER_BACKOFF_DELAY PING_SCHEDULE
-# Native executables are built by a local GraalVM/Mandrel when there is one, else inside a container.
-NATIVE_BUILD := $(if $(shell command -v native-image 2>/dev/null),,-Dquarkus.native.container-build=true)
+# Native executables are built by a local GraalVM/Mandrel when there is one (on the PATH or at GRAALVM_HOME), else
+# inside a container.
+NATIVE_BUILD := $(if $(or $(shell command -v native-image 2>/dev/null),$(wildcard $(GRAALVM_HOME)/bin/native-image)),,\
+	-Dquarkus.native.container-build=true)
+# make run, chaos and bench build only when a main source or a pom changed since the last build (a stamp per kind).
+MAIN_SOURCES := $(shell find pom.xml */pom.xml bench/*/pom.xml */src/main bench/*/src/main -type f 2>/dev/null)
+PACKAGED := target/.packaged
+NATIVE_PACKAGED := target/.native-packaged
+# NATIVE=1: make run and make chaos start the native executables (make native) instead of the jars.
+NATIVE ?=
+PACKAGING := $(if $(NATIVE),native,jvm)
+RUN_BUILDS := $(PACKAGED) $(if $(NATIVE),$(NATIVE_PACKAGED))
 
 .PHONY: help
 help: ## Show the targets and what they do
 	@awk 'BEGIN {FS = ":.*## "; printf "Usage: make <target> [VARIABLE=value]\n"} \
 		/^##@ / {printf "\n\033[1m%s\033[0m\n", substr($$0, 5)} \
 		/^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-16s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
-	@printf "\nVariables: REGISTRY=%s TAG=%s VARIANT=%s OVERLAY=%s CONTAINER=%s\n" "$(REGISTRY)" "$(TAG)" "$(VARIANT)" \
-		"$(OVERLAY)" "$(CONTAINER)"
+	@printf "\nVariables: REGISTRY=%s TAG=%s VARIANT=%s OVERLAY=%s CONTAINER=%s NATIVE=%s\n" "$(REGISTRY)" "$(TAG)" \
+		"$(VARIANT)" "$(OVERLAY)" "$(CONTAINER)" "$(NATIVE)"
 
 ##@ Run on this machine
 .PHONY: run
-run: ## Build, then run the whole system on this machine: page :8080, inbox :8025 (Ctrl-C stops it)
-	$(MVN) -q package -DskipTests
-	java -Dsignup.root=$(CURDIR) -jar local-stack/target/local-stack.jar
+run: $(RUN_BUILDS) ## Build what changed, then run the whole system here: page :8080, inbox :8025 (NATIVE=1: native executables)
+	java -Dsignup.root=$(CURDIR) -Dsignup.packaging=$(PACKAGING) -jar local-stack/target/local-stack.jar
 
 .PHONY: stats
 stats: ## For a running make run stack: invocations, errors, p50/p99 and CPU seconds per function
 	java -cp local-stack/target/local-stack.jar io.signup.local.Stats
 
 .PHONY: chaos
-chaos: ## Faults under load on the make run stack; fails unless every accepted signup got exactly one mail
-	$(MVN) -q package -DskipTests
-	java -Dsignup.root=$(CURDIR) -cp local-stack/target/local-stack.jar io.signup.local.chaos.Chaos
+chaos: $(RUN_BUILDS) ## Faults under load on the make run stack; fails unless every accepted signup got exactly one mail
+	java -Dsignup.root=$(CURDIR) -Dsignup.packaging=$(PACKAGING) -cp local-stack/target/local-stack.jar io.signup.local.chaos.Chaos
 
 .PHONY: dead-letters
 dead-letters: ## For a running make run stack: the events the Broker gave up on, as JSON
@@ -73,12 +81,20 @@ replay: ## For a running make run stack: send the dead letters back into the Bro
 	@echo
 
 .PHONY: bench
-bench: ## Measure start, memory, throughput and latency on this machine (after make build); BENCH_JAVA_HOME=<JDK 25> adds AOT
+bench: $(PACKAGED) ## Measure start, memory, throughput, latency and cost here (native too after make native native-floors)
 	java -Dsignup.root=$(CURDIR) -jar bench/target/bench.jar
 
 .PHONY: build
 build: ## Package every function as a runnable JVM app (<function>/target/quarkus-app/quarkus-run.jar)
 	$(MVN) package -DskipTests
+	mkdir -p target && touch $(PACKAGED)
+
+$(PACKAGED): $(MAIN_SOURCES)
+	$(MVN) -q package -DskipTests
+	mkdir -p target && touch $@
+
+$(NATIVE_PACKAGED): $(MAIN_SOURCES)
+	$(MAKE) native
 
 .PHONY: clean
 clean: ## Remove build output
@@ -93,13 +109,23 @@ test: ## Run every test: functions, browser, manifests (real Postgres, SMTP, HTT
 native-sources: ## Run every native build step for the three functions without GraalVM (checks reflection, etc.)
 	$(MVN) package -Dnative -Dquarkus.native.sources-only=true -DskipTests -pl $(FUNCTION_MODULES) -am
 
+.PHONY: native-test
+native-test: ## Build the three native executables, then run the *IT suites against them (LocalStackIT's chain too)
+	$(MVN) verify -Dnative $(NATIVE_BUILD) -DskipUnitTests=true -pl $(FUNCTION_MODULES),local-stack -am
+	mkdir -p target && touch $(NATIVE_PACKAGED)
+
 ##@ Images
 .PHONY: native
-native: ## Build the three native executables (local GraalVM/Mandrel, or a container build)
+native: ## Build the three native executables (<function>/target/*-runner; local GraalVM/Mandrel, or a container build)
 	$(MVN) package -Dnative $(NATIVE_BUILD) -DskipTests -pl $(FUNCTION_MODULES) -am
+	mkdir -p target && touch $(NATIVE_PACKAGED)
+
+.PHONY: native-floors
+native-floors: ## Build make bench's empty app and floor app as native executables, for its native section
+	$(MVN) package -Dnative $(NATIVE_BUILD) -DskipTests -pl bench/baseline-app,bench/floor-insert-app -am
 
 .PHONY: images
-images: $(if $(filter jvm,$(VARIANT)),build,native) ## Build the $(VARIANT) images as $(IMAGE_TAG) and latest; push to $(REGISTRY) (kind.local: load into kind)
+images: $(if $(filter jvm,$(VARIANT)),build,native) ## Build the VARIANT images as TAG (jvm: TAG-jvm) and latest; push them to REGISTRY (kind.local: load into kind)
 	for fn in $(FUNCTIONS); do \
 		image=$(REGISTRY)/signup/$$fn; \
 		if [[ "$(VARIANT)" == jvm ]]; then \
@@ -125,7 +151,7 @@ dev-secrets: kube-context ## Create placeholder Secrets for a development cluste
 	done
 
 .PHONY: render
-render: ## Write what deploy applies to $(DEPLOY_DIR)/{k8s,knative}: images $(REGISTRY) at $(IMAGE_TAG), Job $(RELEASE_JOB)
+render: ## Write what deploy applies to target/deploy/{k8s,knative}: images from REGISTRY at TAG, this release's migration Job
 	mkdir -p $(DEPLOY_DIR)/k8s $(DEPLOY_DIR)/knative
 	for part in k8s knative; do \
 		{ echo "# Generated by make render: $(OVERLAY_DIR)$$part/ with $(VARIANT) images from $(REGISTRY) at $(IMAGE_TAG)."; \
@@ -164,7 +190,7 @@ undeploy: kube-context render ## Remove the functions, eventing and database ser
 	@echo "Kept: namespace $(NAMESPACE), its Secrets and the database volume (PersistentVolumeClaims$(if $(OVERLAY_DIR), and the CloudNativePG Cluster)). make destroy removes them."
 
 .PHONY: destroy
-destroy: kube-context render ## Delete EVERYTHING, signups and Secrets included: namespace $(NAMESPACE) (asks CONFIRM=$(NAMESPACE))
+destroy: kube-context render ## Delete EVERYTHING, signups and Secrets included: namespace signup (asks CONFIRM=signup)
 	@[[ "$(CONFIRM)" == "$(NAMESPACE)" ]] || { echo "make destroy deletes namespace $(NAMESPACE) with every signup, the database volume and the Secrets. To go on: make destroy CONFIRM=$(NAMESPACE)" >&2; exit 1; }
 	kubectl delete -k $(DEPLOY_DIR)/knative --ignore-not-found
 	kubectl delete namespace $(NAMESPACE) --ignore-not-found --wait

@@ -22,7 +22,7 @@ final class AotStarts {
     private AotStarts() {
     }
 
-    static List<Row> run(Jvm jdk25, List<App> apps, int runs, Path caches) {
+    static List<Row> run(Runner jdk25, List<App> apps, int runs, Path caches) {
         Map<App, Path> trained = new LinkedHashMap<>();
         for (App app : apps) {
             trained.put(app, train(jdk25, app, caches.resolve(app.name().replace(' ', '-') + ".aot")));
@@ -48,7 +48,7 @@ final class AotStarts {
     }
 
     /** The JVM records what the start and 1,000 requests load and link, and writes the cache when it exits. */
-    private static Path train(Jvm jdk25, App app, Path cache) {
+    private static Path train(Runner jdk25, App app, Path cache) {
         try {
             Files.createDirectories(cache.getParent());
             Files.deleteIfExists(cache);
@@ -66,7 +66,7 @@ final class AotStarts {
         return cache;
     }
 
-    private static double[] startOnce(Jvm jvm, App app, List<String> args) {
+    private static double[] startOnce(Runner jvm, App app, List<String> args) {
         try (Launch launch = jvm.launch(app, args)) {
             double millis = launch.millisToFirstSuccess(app.request());
             return new double[] {millis, launch.rssMib()};

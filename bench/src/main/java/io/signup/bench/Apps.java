@@ -1,6 +1,5 @@
 package io.signup.bench;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -47,22 +46,14 @@ record Apps(App empty, App render, App save, App send, App floorInsert) {
         int small = limits.getOrDefault("render-html-fn", 0);
         int saveLimit = limits.getOrDefault("save-email-fn", 0);
         return new Apps(
-                new App("empty REST app", jar(root, "bench/baseline-app"), Map.of(), Requests.hello(), 200, small),
-                new App("render-html-fn", jar(root, "render-html-fn"),
+                new App("empty REST app", root, "bench/baseline-app", Map.of(), Requests.hello(), 200, small),
+                new App("render-html-fn", root, "render-html-fn",
                         Map.of("SAVE_EMAIL_URL", LocalFunction.SAVE_EMAIL.localUrl() + "/saveEmail"), Requests.page(),
                         200, small),
-                new App("save-email-fn", jar(root, "save-email-fn"), save, Requests.signup(), 200, saveLimit),
-                new App("send-email-fn", jar(root, "send-email-fn"), send, Requests.event(), 204,
+                new App("save-email-fn", root, "save-email-fn", save, Requests.signup(), 200, saveLimit),
+                new App("send-email-fn", root, "send-email-fn", send, Requests.event(), 204,
                         limits.getOrDefault("send-email-fn", 0)),
-                new App("floor insert app", jar(root, "bench/floor-insert-app"), floor, Requests.signup(), 200,
+                new App("floor insert app", root, "bench/floor-insert-app", floor, Requests.signup(), 200,
                         saveLimit));
-    }
-
-    private static Path jar(Path root, String module) {
-        Path jar = root.resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
-        if (!Files.isRegularFile(jar)) {
-            throw new IllegalStateException(jar + " is missing: run make build first");
-        }
-        return jar;
     }
 }

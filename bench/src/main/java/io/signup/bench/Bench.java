@@ -18,6 +18,7 @@ import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 
 import io.signup.peers.FunctionProcess;
+import io.signup.peers.Packaging;
 import io.signup.peers.TestDatabase;
 
 /**
@@ -42,8 +43,11 @@ public final class Bench {
      * Every app runs as the functions' JVM image runs them: docker/jvm.options as an argument file, and the pod's
      * memory; BENCH_JVM_OPTIONS names another argument file, or none for the JVM's defaults on this machine.
      */
-    private final Jvm jvm;
-    /** BENCH_ONLY=save,page runs only those sections (start, aot, save, e2e, page, cost); unset runs all. */
+    private final Runner jvm;
+    /**
+     * BENCH_ONLY=save,page runs only those sections (start, aot, save, e2e, page, cost, native; native with cost also
+     * measures the executables' cost); unset runs all.
+     */
     private final Set<String> only = Optional.ofNullable(System.getenv("BENCH_ONLY")).filter(v -> !v.isBlank())
             .map(v -> Set.of(v.split(","))).orElse(Set.of());
     private final Map<String, Object> results = new LinkedHashMap<>();
@@ -54,7 +58,7 @@ public final class Bench {
         this.out = root.resolve("target/bench");
         String options = Optional.ofNullable(System.getenv("BENCH_JVM_OPTIONS")).filter(v -> !v.isBlank())
                 .orElse(root.resolve("docker/jvm.options").toString());
-        this.jvm = new Jvm(Path.of(System.getProperty("java.home"), "bin", "java"),
+        this.jvm = new Runner(Packaging.JVM, Path.of(System.getProperty("java.home"), "bin", "java"),
                 options.equals("none") ? List.of() : List.of("@" + options), out.resolve("logs"));
     }
 
@@ -103,8 +107,9 @@ public final class Bench {
         if (selected("start")) {
             starts = ColdStarts.run(jvm, apps.started(), coldRuns);
             results.put("coldStart", starts);
-            report.coldStarts(Machine.javaVersion(jvm.java()), jvm.options().isEmpty() ? "default options"
-                    : "the JVM image's options (docker/jvm.options), heap sized from its pod's memory (docker/jvm/)",
+            report.coldStarts("JVM: " + Machine.javaVersion(jvm.java()) + "; " + (jvm.options().isEmpty()
+                    ? "default options"
+                    : "the JVM image's options (docker/jvm.options), heap sized from its pod's memory (docker/jvm/)"),
                     starts);
         }
         if (selected("aot")) {
@@ -112,7 +117,7 @@ public final class Bench {
                 results.put("aotCache", "skipped: set BENCH_JAVA_HOME to a JDK 25 or later");
                 report.note("AOT cache: skipped (set BENCH_JAVA_HOME to a JDK 25+)");
             } else {
-                Jvm jdk25 = jvm.with(aotJavaHome.get().resolve("bin/java"));
+                Runner jdk25 = jvm.with(aotJavaHome.get().resolve("bin/java"));
                 aot = AotStarts.run(jdk25, apps.started(), coldRuns, out.resolve("aot"));
                 results.put("aotCache", aot);
                 report.aot(Machine.javaVersion(jdk25.java()), aot);
@@ -135,14 +140,42 @@ public final class Bench {
             report.page(page);
         }
         if (selected("cost")) {
-            costs(apps, database, starts);
+            results.put("cost", costs(jvm, "JVM: the same options as section 1", apps, database, starts));
         }
-        report.coldRequests(starts, aot);
+        List<ColdStarts.Row> nativeStarts = List.of();
+        if (selected("native")) {
+            nativeStarts = nativeSections(apps, database);
+        }
+        report.coldRequests(starts, aot, nativeStarts);
+    }
+
+    /**
+     * 1+5 and 6 again with the native executables (make native), which is how the Knative Services run; skipped,
+     * and said so, while an executable is missing.
+     */
+    private List<ColdStarts.Row> nativeSections(Apps apps, TestDatabase database) {
+        List<App> all = List.of(apps.empty(), apps.render(), apps.save(), apps.send(), apps.floorInsert());
+        List<String> missing = all.stream().filter(app -> !app.builtAs(Packaging.NATIVE)).map(App::module).toList();
+        if (!missing.isEmpty()) {
+            results.put("native", "skipped: no native executable for " + missing + " (make native)");
+            report.note("Native executables: skipped, none built for " + missing + " (make native builds them)");
+            return List.of();
+        }
+        Runner executables = jvm.nativeExecutables();
+        List<ColdStarts.Row> starts = ColdStarts.run(executables, apps.started(), coldRuns);
+        results.put("nativeColdStart", starts);
+        report.coldStarts("Native executables (make native), no options: as the Knative Services run them", starts);
+        if (selected("cost")) {
+            results.put("nativeCost", costs(executables, "Native executables (make native)", apps, database, starts));
+        }
+        return starts;
     }
 
     /** 6: CPU and memory-time per call beside the floor apps; then a million signups and an idle hour. */
-    private void costs(Apps apps, TestDatabase database, List<ColdStarts.Row> starts) {
-        Costs costs = new Costs(jvm, loadRuns, loadTime);
+    private Map<String, Object> costs(Runner runner, String runtime, Apps apps, TestDatabase database,
+            List<ColdStarts.Row> starts) {
+        database.execute("truncate floor_signup");
+        Costs costs = new Costs(runner, loadRuns, loadTime);
         List<Costs.Row> rows = List.of(costs.measure(apps.render(), apps.empty()),
                 costs.measure(apps.save(), apps.floorInsert()), costs.measure(apps.send(), apps.empty()));
         if (database.count("select count(*) from floor_signup") == 0) {
@@ -152,10 +185,12 @@ public final class Bench {
         starts.forEach(start -> startSeconds.put(start.app(), start.startMillis().median() / 1000));
         List<Bills.Share> million = Bills.million(rows);
         List<Bills.Idle> idle = Bills.idle(root.resolve("knative"), startSeconds);
-        results.put("cost", rows);
-        results.put("millionSignups", million);
-        results.put("idleHour", idle);
-        report.costs(Costs.CONCURRENCY, rows, million, idle, !startSeconds.isEmpty());
+        report.costs(runtime, Costs.CONCURRENCY, rows, million, idle, !startSeconds.isEmpty());
+        Map<String, Object> figures = new LinkedHashMap<>();
+        figures.put("perCall", rows);
+        figures.put("millionSignups", million);
+        figures.put("idleHour", idle);
+        return figures;
     }
 
     /** The schema, once, as the migration Job would create it; not timed. */

@@ -21,7 +21,7 @@ final class ColdStarts {
     private ColdStarts() {
     }
 
-    static List<Row> run(Jvm jvm, List<App> apps, int runs) {
+    static List<Row> run(Runner jvm, List<App> apps, int runs) {
         Map<App, List<double[]>> samples = new LinkedHashMap<>();
         for (int run = 1; run <= runs; run++) {
             for (App app : apps) {

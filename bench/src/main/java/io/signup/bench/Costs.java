@@ -28,11 +28,11 @@ final class Costs {
 
     static final int CONCURRENCY = 8;
 
-    private final Jvm jvm;
+    private final Runner jvm;
     private final int runs;
     private final Duration window;
 
-    Costs(Jvm jvm, int runs, Duration window) {
+    Costs(Runner jvm, int runs, Duration window) {
         this.jvm = jvm;
         this.runs = runs;
         this.window = window;

@@ -42,11 +42,10 @@ final class Launch implements AutoCloseable {
         this.url = URI.create(process.url());
     }
 
-    /** Starts {@code jar} with {@code java} and {@code jvmArgs}, on {@code port}, with {@code env}; output to log. */
-    static Launch start(String name, Path java, List<String> jvmArgs, Path jar, int port, Map<String, String> env,
-            Path log) {
+    /** Runs {@code command} (a jar's or a native executable's) on {@code port}, with {@code env}; output to log. */
+    static Launch start(String name, List<String> command, int port, Map<String, String> env, Path log) {
         long startedAt = System.nanoTime();
-        return new Launch(name, FunctionProcess.spawn(name, java, jvmArgs, jar, port, env, log), startedAt);
+        return new Launch(name, FunctionProcess.spawn(name, command, port, env, log), startedAt);
     }
 
     URI url() {

@@ -10,7 +10,7 @@ final class PageThroughput {
     private PageThroughput() {
     }
 
-    static LoadRow run(Jvm jvm, App render, int runs, Duration time) {
+    static LoadRow run(Runner jvm, App render, int runs, Duration time) {
         try (Launch launch = jvm.launch(render)) {
             launch.millisToFirstSuccess(render.request());
             Load load = new Load(launch.url(), render.request(), render.okStatus());

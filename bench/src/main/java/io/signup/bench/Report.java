@@ -25,9 +25,10 @@ final class Report {
                 postgres.get("version"), postgres.get("fsync"), postgres.get("synchronous_commit"));
     }
 
-    void coldStarts(String jdk, String options, List<ColdStarts.Row> rows) {
+    /** {@code runtime}: what ran, e.g. the JVM and its options, or native executables. */
+    void coldStarts(String runtime, List<ColdStarts.Row> rows) {
         section("1+5. Cold start: process start to first 2xx of a real request; RSS then and after 1,000 requests");
-        line("JVM: %s; %s", jdk, options);
+        line("%s", runtime);
         line("%-16s %22s %8s %22s %22s", "app", "start ms", "vs empty", "RSS MiB at first 2xx", "RSS MiB after 1,000");
         for (ColdStarts.Row row : rows) {
             line("%-16s %22s %7.2fx %22s %22s", row.app(), row.startMillis().format(0), row.startVsFirst(),
@@ -74,10 +75,11 @@ final class Report {
                 row.p99Millis().format(2));
     }
 
-    void costs(int concurrency, List<Costs.Row> rows, List<Bills.Share> million, List<Bills.Idle> idle,
-            boolean withStarts) {
+    void costs(String runtime, int concurrency, List<Costs.Row> rows, List<Bills.Share> million,
+            List<Bills.Idle> idle, boolean withStarts) {
         section("6. Cost per execution: closed loop at concurrency " + concurrency
                 + "; process CPU and resident memory-time per call, beside a floor app");
+        line("%s", runtime);
         line("%-16s %16s %20s %20s %7s %18s %18s", "app", "calls/s", "CPU ms/call", "floor CPU ms/call", "vs floor",
                 "MiB·s/call", "floor MiB·s/call");
         for (Costs.Row row : rows) {
@@ -110,24 +112,29 @@ final class Report {
 
     /**
      * 7. What a request waits for when its function has no process, from the cold-start sections measured in this
-     * run, beside published native figures (labelled: no native build runs here).
+     * run: the JVM, the JDK AOT cache and the native executables, each where it ran.
      */
-    void coldRequests(List<ColdStarts.Row> jvm, List<AotStarts.Row> aot) {
-        if (jvm.isEmpty()) {
+    void coldRequests(List<ColdStarts.Row> jvm, List<AotStarts.Row> aot, List<ColdStarts.Row> nativeStarts) {
+        if (jvm.isEmpty() && nativeStarts.isEmpty()) {
             return;
         }
         section("7. Cold request: process start to the answer of the request that woke it (the platform's own");
         line("scheduling, image pull and queue-proxy come on top)");
-        line("%-16s %22s %22s %22s", "app", "JVM 17 ms", "JDK 25 ms", "JDK 25 + AOT cache ms");
-        for (ColdStarts.Row start : jvm) {
-            AotStarts.Row trained = aot.stream().filter(row -> row.app().equals(start.app())).findFirst()
-                    .orElse(null);
-            line("%-16s %22s %22s %22s", start.app(), start.startMillis().format(0),
+        line("%-16s %22s %22s %22s %22s", "app", "JVM 17 ms", "JDK 25 ms", "JDK 25 + AOT cache ms", "native ms");
+        List<String> apps = (jvm.isEmpty() ? nativeStarts : jvm).stream().map(ColdStarts.Row::app).toList();
+        for (String app : apps) {
+            ColdStarts.Row start = find(jvm, ColdStarts.Row::app, app);
+            AotStarts.Row trained = find(aot, AotStarts.Row::app, app);
+            ColdStarts.Row executable = find(nativeStarts, ColdStarts.Row::app, app);
+            line("%-16s %22s %22s %22s %22s", app, start == null ? "n/a" : start.startMillis().format(0),
                     trained == null ? "n/a" : trained.startMillis().format(0),
-                    trained == null ? "n/a" : trained.startMillisWithAotCache().format(0));
+                    trained == null ? "n/a" : trained.startMillisWithAotCache().format(0),
+                    executable == null ? "n/a (make native)" : executable.startMillis().format(0));
         }
-        line("Native executables (literature, not measured here: quarkus.io's published boot + first response of");
-        line("a REST + CRUD app with GraalVM native): about 0.04 s.");
+    }
+
+    private static <T> T find(List<T> rows, java.util.function.Function<T, String> app, String name) {
+        return rows.stream().filter(row -> app.apply(row).equals(name)).findFirst().orElse(null);
     }
 
     void note(String note) {

@@ -26,7 +26,7 @@ final class SaveThroughput {
     private SaveThroughput() {
     }
 
-    static Result run(Jvm jvm, App save, TestDatabase database, Path work, int runs, Duration time) {
+    static Result run(Runner jvm, App save, TestDatabase database, Path work, int runs, Duration time) {
         Optional<PgBench> pgbench = PgBench.find(database, work);
         List<Row> rows = new ArrayList<>();
         try (Launch launch = jvm.launch(save)) {

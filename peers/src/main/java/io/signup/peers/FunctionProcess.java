@@ -11,15 +11,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A packaged function ({@code target/quarkus-app/quarkus-run.jar}) running as its own process, configured only by
- * environment variables, as it runs in production. Its output goes to a log file next to the test reports.
+ * A packaged function (its jar or native executable, see {@link Packaging}) running as its own process, configured
+ * only by environment variables, as it runs in production. Its output goes to a log file next to the test reports.
  */
 public final class FunctionProcess implements AutoCloseable {
 
@@ -38,7 +37,7 @@ public final class FunctionProcess implements AutoCloseable {
     }
 
     /**
-     * Starts {@code <projectRoot>/<module>/target/quarkus-app/quarkus-run.jar} on a free port with {@code env} (plus
+     * Starts {@code module} as packaged by {@link Packaging#selected()} on a free port with {@code env} (plus
      * QUARKUS_HTTP_PORT) and waits until its readiness endpoint answers 200.
      */
     public static FunctionProcess start(Path projectRoot, String module, Map<String, String> env, Path logDirectory) {
@@ -48,28 +47,20 @@ public final class FunctionProcess implements AutoCloseable {
     /** As {@link #start(Path, String, Map, Path)}, on a port chosen by the caller (to wire two functions together). */
     public static FunctionProcess start(Path projectRoot, String module, int port, Map<String, String> env,
             Path logDirectory) {
-        Path jar = projectRoot.resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
-        if (!Files.isRegularFile(jar)) {
-            throw new IllegalStateException(jar + " is missing: package " + module + " first (make build)");
-        }
-        FunctionProcess function = spawn(module, Path.of(System.getProperty("java.home"), "bin", "java"), List.of(),
-                jar, port, env, logDirectory.resolve(module + ".log"));
+        Packaging packaging = Packaging.selected();
+        List<String> command = packaging.command(packaging.require(projectRoot, module),
+                Path.of(System.getProperty("java.home"), "bin", "java"), List.of());
+        FunctionProcess function = spawn(module, command, port, env, logDirectory.resolve(module + ".log"));
         function.awaitReady();
         return function;
     }
 
     /**
-     * Starts {@code jar} with {@code java} and {@code jvmArgs} on {@code port}, with {@code env} (plus
-     * QUARKUS_HTTP_PORT), its output appended to {@code log}, and returns at once: for a caller that times the start
-     * itself (make bench).
+     * Runs {@code command} (see {@link Packaging#command}) on {@code port}, with {@code env} (plus QUARKUS_HTTP_PORT),
+     * its output appended to {@code log}, and returns at once: for a caller that times the start itself (make bench).
      */
-    public static FunctionProcess spawn(String name, Path java, List<String> jvmArgs, Path jar, int port,
-            Map<String, String> env, Path log) {
-        List<String> command = new ArrayList<>();
-        command.add(java.toString());
-        command.addAll(jvmArgs);
-        command.add("-jar");
-        command.add(jar.toString());
+    public static FunctionProcess spawn(String name, List<String> command, int port, Map<String, String> env,
+            Path log) {
         try {
             Files.createDirectories(log.getParent());
             ProcessBuilder builder = new ProcessBuilder(command)
