@@ -5,13 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -77,14 +75,10 @@ class DeployRenderTest {
     private List<JsonNode> render(String overlay, String tag, String dir, String... more)
             throws IOException, InterruptedException {
         Path into = deployDirs.resolve(dir);
-        List<String> command = new java.util.ArrayList<>(List.of("make", "-s", "--no-print-directory", "render",
-                "OVERLAY=" + overlay, "TAG=" + tag, "DEPLOY_DIR=" + into));
-        command.addAll(List.of(more));
-        Process make = new ProcessBuilder(command).directory(Manifests.root().toFile()).redirectErrorStream(true)
-                .start();
-        String output = new String(make.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(make.waitFor(60, TimeUnit.SECONDS));
-        assertEquals(0, make.exitValue(), output);
+        List<String> args = new java.util.ArrayList<>(List.of("render", "OVERLAY=" + overlay, "TAG=" + tag,
+                "DEPLOY_DIR=" + into));
+        args.addAll(List.of(more));
+        Make.run(args);
         assertTrue(Files.exists(into.resolve("k8s/kustomization.yaml")));
         return java.util.stream.Stream.concat(Renders.of(into.resolve("k8s").toString()).stream(),
                 Renders.of(into.resolve("knative").toString()).stream()).toList();

@@ -4,12 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
@@ -24,7 +22,8 @@ class NativeImagesTest {
     @Test
     void eachFunctionsImageIsBuiltFromItsNativeExecutableTaggedAndPushed() throws Exception {
         // CONTAINER=echo prints the engine's commands; -o native: the executables are not built for this.
-        String output = make("-o", "native", "images", "CONTAINER=echo", "REGISTRY=registry.example", "TAG=t1");
+        String output = Make.run(List.of("-o", "native", "images", "CONTAINER=echo", "REGISTRY=registry.example",
+                "TAG=t1"));
         List<String> expected = new ArrayList<>();
         for (LocalFunction function : LocalFunction.values()) {
             String fn = function.module();
@@ -51,16 +50,5 @@ class NativeImagesTest {
             assertTrue(lines.stream().anyMatch(line -> line.startsWith("ENTRYPOINT [\"./application\"")),
                     dockerfile + " runs the executable");
         }
-    }
-
-    private static String make(String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of("make", "-s", "--no-print-directory"));
-        command.addAll(List.of(args));
-        Process make = new ProcessBuilder(command).directory(Manifests.root().toFile()).redirectErrorStream(true)
-                .start();
-        String output = new String(make.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(make.waitFor(60, TimeUnit.SECONDS));
-        assertEquals(0, make.exitValue(), output);
-        return output;
     }
 }
