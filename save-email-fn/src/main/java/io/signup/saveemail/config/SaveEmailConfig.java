@@ -49,6 +49,26 @@ public interface SaveEmailConfig {
         /** Pause before the first retry; doubles on each further one. */
         @WithDefault("100ms")
         Duration backoff();
+
+        Breaker breaker();
+    }
+
+    /**
+     * The circuit breaker in front of the Broker: while the Broker fails, a signup commits its outbox record and
+     * answers at once instead of paying for attempts that cannot succeed.
+     */
+    interface Breaker {
+        /** Consecutive attempts that failed as an outage does (no answer, timeout, 5xx, 429...) that open it. */
+        @WithDefault("5")
+        int failures();
+
+        /**
+         * How long it stays open before one attempt probes the Broker again. While open, events wait in the outbox
+         * for the probe's success or the next scheduled republish; a probe of a Broker that does not answer holds
+         * its one signup for at most {@link Broker#timeout()}.
+         */
+        @WithDefault("5s")
+        Duration delay();
     }
 
     interface Outbox {

@@ -7,6 +7,7 @@ import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
+import jakarta.persistence.Transient;
 
 import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
 
@@ -58,6 +59,13 @@ public class OutboxEvent extends PanacheEntityBase {
     public String traceparent;
 
     public String tracestate;
+
+    /**
+     * Whether its writer publishes it right after the commit. False when it was written while the Broker's circuit
+     * was open: it is then due at once, and the next republish sends it.
+     */
+    @Transient
+    public boolean publishAfterCommit = true;
 
     public static OutboxEvent of(String type, UUID subscriberId, String payload, Instant time, Instant leaseUntil,
             TraceContext trace) {

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -59,6 +60,8 @@ public class OutboxRelay {
     private static final String MARK_PUBLISHED_SQL = "update outbox_event set published_at = now() where id = $1";
     private static final String RELEASE_SQL = """
             update outbox_event set available_at = now(), attempts = attempts + 1, last_error = $1 where id = $2""";
+    /** Records claimed or leased but not sent (the Broker's circuit is open): due again, with no attempt counted. */
+    private static final String RELEASE_UNSENT_SQL = "update outbox_event set available_at = now() where id = any($1)";
     private static final String SET_ASIDE_SQL = """
             update outbox_event set dead_at = now(), attempts = attempts + 1, last_error = $1 where id = $2""";
     private static final String PRUNE_SQL = "delete from outbox_event where published_at < $1";
@@ -70,6 +73,8 @@ public class OutboxRelay {
     private final MeterRegistry metrics;
     /** outbox_pending: refreshed by every republish run and after every failed publish. */
     private final AtomicLong pending = new AtomicLong();
+    /** Whether a drain started by the Broker's circuit breaker is still running. */
+    private final AtomicBoolean draining = new AtomicBoolean();
 
     public OutboxRelay(BrokerClient broker, ObjectMapper mapper, Pool pool, SaveEmailConfig config,
             MeterRegistry metrics) {
@@ -79,6 +84,7 @@ public class OutboxRelay {
         this.config = config.outbox();
         this.metrics = metrics;
         metrics.gauge("outbox.pending", pending);
+        broker.onBacklogDue(this::drainBacklog);
     }
 
     /**
@@ -90,9 +96,13 @@ public class OutboxRelay {
         if (!event.dataType().isInstance(data)) {
             throw new IllegalArgumentException(event + " carries " + event.dataType().getSimpleName());
         }
+        // While the Broker's circuit is open nobody will publish it after the commit: it is due for a republish at once.
+        boolean publishAfterCommit = broker.publishesInline();
         try {
-            return OutboxEvent.of(event.type(), subscriber.id, mapper.writeValueAsString(data), now, leaseFrom(now),
-                    TraceContext.current());
+            OutboxEvent record = OutboxEvent.of(event.type(), subscriber.id, mapper.writeValueAsString(data), now,
+                    publishAfterCommit ? leaseFrom(now) : now, TraceContext.current());
+            record.publishAfterCommit = publishAfterCommit;
+            return record;
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("event data not serializable", e);
         }
@@ -105,9 +115,14 @@ public class OutboxRelay {
 
     /**
      * Publishes a record that was just committed. Never fails: if the Broker does not take the event, the record is
-     * released for the next {@link #republishPending()} and the signup stands.
+     * released for the next {@link #republishPending()} and the signup stands. A record written while the Broker's
+     * circuit was open costs nothing here: outbox_publish_deferred_total counts it, and the republish sends it.
      */
     public Uni<Void> publish(OutboxEvent record) {
+        if (!record.publishAfterCommit) {
+            metrics.counter("outbox.publish.deferred").increment();
+            return Uni.createFrom().voidItem();
+        }
         return broker.publish(record)
                 .chain(() -> markPublished(record.id, "direct"))
                 .onFailure().recoverWithUni(failure -> failed(record, failure).chain(this::refreshPending));
@@ -139,24 +154,58 @@ public class OutboxRelay {
         }));
     }
 
-    /** What one batch did: events published, and whether the Broker failed as if down. */
-    private record Batch(int published, boolean brokerDown) {
+    /** What one batch did: records tried, events published, and whether the Broker failed as if down. */
+    private record Batch(int tried, int published, boolean brokerDown) {
     }
 
+    /**
+     * Publishes the claimed records oldest first, and stops at the first failure that looks like an outage. The
+     * records it did not try are made due again at once (in one statement, no attempt counted), so that the breaker's
+     * next probe finds them instead of waiting for their lease to end.
+     */
     private Uni<Batch> publishInOrder(List<OutboxEvent> records) {
-        Uni<Batch> chain = Uni.createFrom().item(new Batch(0, false));
+        Uni<Batch> chain = Uni.createFrom().item(new Batch(0, 0, false));
         for (OutboxEvent record : records) {
             chain = chain.chain(batch -> batch.brokerDown() ? Uni.createFrom().item(batch) : broker.publish(record)
                     .chain(() -> markPublished(record.id, "republish"))
-                    .replaceWith(new Batch(batch.published() + 1, false))
+                    .replaceWith(new Batch(batch.tried() + 1, batch.published() + 1, false))
                     .onFailure().recoverWithUni(failure -> failed(record, failure)
-                            .replaceWith(new Batch(batch.published(), BrokerClient.isRetryable(failure)))));
+                            .replaceWith(new Batch(batch.tried() + 1, batch.published(),
+                                    BrokerClient.isRetryable(failure)))));
         }
-        return chain;
+        return chain.call(batch -> batch.tried() < records.size()
+                ? releaseUnsent(records.subList(batch.tried(), records.size()))
+                : Uni.createFrom().voidItem());
     }
 
-    /** Sets the record aside when the Broker refused it for good or it reached the attempt cap, else releases it. */
+    /**
+     * Sends the backlog when the Broker's circuit breaker says it is due (its probe, then the rest once it closed),
+     * instead of at the next scheduled republish. One such drain at a time; a scheduled one running meanwhile splits
+     * the work with it (SKIP LOCKED).
+     */
+    private void drainBacklog() {
+        if (!draining.compareAndSet(false, true)) {
+            return;
+        }
+        republishPending()
+                .eventually(() -> draining.set(false))
+                .subscribe().with(published -> {
+                    if (published > 0) {
+                        Log.infof("Republished %d pending event(s) as the Broker recovered", published);
+                    }
+                }, failure -> Log.warnf("Republish after the Broker outage stopped: %s", failure.getMessage()));
+    }
+
+    /**
+     * Sets the record aside when the Broker refused it for good or it reached the attempt cap, else releases it. A
+     * record the breaker kept from being sent is released without an attempt counted, and without a log line: the
+     * breaker logged the outage once.
+     */
     private Uni<Void> failed(OutboxEvent record, Throwable failure) {
+        if (failure instanceof BrokerException broker && !broker.attempted()) {
+            metrics.counter("outbox.publish.deferred").increment();
+            return releaseUnsent(List.of(record));
+        }
         boolean lastAttempt = record.attempts + 1 >= config.maxAttempts();
         return BrokerClient.isRetryable(failure) && !lastAttempt ? release(record.id, failure)
                 : setAside(record.id, failure);
@@ -192,6 +241,14 @@ public class OutboxRelay {
         return pool.query(COUNT_PENDING_SQL).execute()
                 .invoke(rows -> pending.set(rows.iterator().next().getLong(0)))
                 .replaceWithVoid()
+                .onFailure().recoverWithNull();
+    }
+
+    private Uni<Void> releaseUnsent(List<OutboxEvent> records) {
+        UUID[] ids = records.stream().map(record -> record.id).toArray(UUID[]::new);
+        return pool.preparedQuery(RELEASE_UNSENT_SQL).execute(Tuple.tuple().addArrayOfUUID(ids)).replaceWithVoid()
+                .onFailure().invoke(e -> Log.warnf("%d unsent event(s) stay leased until their lease ends: %s",
+                        ids.length, e.getMessage()))
                 .onFailure().recoverWithNull();
     }
 
