@@ -14,6 +14,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 /**
  * A real SMTP server on a loopback port whose replies a test chooses, for what a friendly test server (GreenMail)
@@ -32,6 +33,7 @@ public final class ScriptedSmtpServer implements AutoCloseable {
     private final List<Accepted> accepted = new CopyOnWriteArrayList<>();
     private volatile String mailFromReply = "250 2.1.0 Ok";
     private volatile Duration dataAckDelay = Duration.ZERO;
+    private volatile Consumer<Accepted> beforeAcknowledging = message -> { };
 
     public ScriptedSmtpServer() {
         try {
@@ -59,6 +61,14 @@ public final class ScriptedSmtpServer implements AutoCloseable {
     /** How long the server waits after the message's final dot before it says 250. */
     public void acknowledgeDataAfter(Duration delay) {
         dataAckDelay = delay;
+    }
+
+    /**
+     * Runs {@code action} on each message the server has taken, before it says {@code 250}: a sender killed there
+     * has handed over its mail and never learns it, as one that dies between the {@code 250} and its own record.
+     */
+    public void beforeAcknowledging(Consumer<Accepted> action) {
+        beforeAcknowledging = action == null ? message -> { } : action;
     }
 
     public List<Accepted> accepted() {
@@ -98,7 +108,9 @@ public final class ScriptedSmtpServer implements AutoCloseable {
                         data.append(body.startsWith("..") ? body.substring(1) : body).append("\r\n");
                     }
                     Thread.sleep(dataAckDelay.toMillis());
-                    accepted.add(new Accepted(from, List.copyOf(recipients), data.toString()));
+                    Accepted message = new Accepted(from, List.copyOf(recipients), data.toString());
+                    accepted.add(message);
+                    beforeAcknowledging.accept(message);
                     SmtpLines.write(out, "250 2.0.0 Ok: queued");
                 } else if (command.equals("RSET") || command.equals("NOOP")) {
                     SmtpLines.write(out, "250 2.0.0 Ok");

@@ -42,9 +42,24 @@ public interface SendEmailConfig {
         @WithDefault("60s")
         Duration lease();
 
+        /**
+         * What a delivery does with an event whose sender died mid-send (its claim outlived its lease): the SMTP
+         * server may have accepted that mail. {@code at-least-once} (the default) sends it again, with the same
+         * Message-ID; {@code at-most-once} sends nothing and records the outcome as unknown.
+         */
+        @WithDefault("at-least-once")
+        Guarantee guarantee();
+
         /** How many unsubscribes this instance remembers to hold back a late welcome mail. */
         @WithDefault("10000")
         int rememberedEvents();
+
+        enum Guarantee {
+            /** A mail that may have been accepted is sent again: a duplicate costs less than a lost confirmation. */
+            AT_LEAST_ONCE,
+            /** A mail that may have been accepted is not sent again; its event is recorded as outcome unknown. */
+            AT_MOST_ONCE
+        }
     }
 
     /** Public URLs our mails link to (links must work from a mail client, so they are never cluster-local). */

@@ -1,11 +1,13 @@
 package io.signup.sendemail.service;
 
 import java.net.URI;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.quarkus.logging.Log;
 import io.quarkus.mailer.Mail;
 import io.quarkus.mailer.MailTemplate.MailTemplateInstance;
@@ -50,6 +52,7 @@ public class MailService {
     private final Suppressions suppressions;
     private final SendEmailConfig config;
     private final MeterRegistry metrics;
+    private final Timer crashWindow;
 
     public MailService(MailSender sender, MailDeliveries deliveries, Suppressions suppressions, SendEmailConfig config,
             MeterRegistry metrics) {
@@ -58,6 +61,11 @@ public class MailService {
         this.suppressions = suppressions;
         this.config = config;
         this.metrics = metrics;
+        this.crashWindow = Timer.builder("mail.crash.window")
+                .description("From the SMTP server's 250 to the committed SENT mark: a death in it leaves a mail "
+                        + "sent but unrecorded")
+                .publishPercentiles(0.5, 0.99)
+                .register(metrics);
     }
 
     /**
@@ -112,12 +120,16 @@ public class MailService {
      * The answer is 204 only after the SMTP server accepted the mail. A send that outlives the send timeout is
      * answered 503 but keeps its claim: if it completes later, the event is marked sent and a redelivery mails
      * nothing; if it fails, the claim is released for the redelivery.
+     * <p>
+     * The mark follows the server's {@code 250} on the event loop with nothing in between (no log line, no other
+     * statement): that gap is the only time a death leaves a mail sent but unrecorded. mail_crash_window_seconds
+     * measures it, from the {@code 250} to the committed mark.
      */
     private void send(EventKey event, String kind, Mail mail, Supplier<MailTemplateInstance> body) {
         String messageId = event.messageId(sender.fromDomain());
         switch (deliveries.claim(event, messageId)) {
-            case SENT -> {
-                Log.infof("Event %s was mailed already; no second mail", event);
+            case DONE -> {
+                Log.infof("Event %s was mailed already (or its outcome is unknown); no second mail", event);
                 count(kind, "duplicate", "none");
                 return;
             }
@@ -125,14 +137,32 @@ public class MailService {
                 count(kind, "failed", "in_flight");
                 throw new InFlightException();
             }
+            case UNKNOWN_RECORDED -> {
+                Log.warnf("Event %s not mailed again: the instance sending it died, the mail server may have it "
+                        + "(at most once: recorded as outcome unknown)", event);
+                count(kind, "unknown", "crash_window");
+                return;
+            }
+            case RESEND -> {
+                Log.warnf("Event %s mailed again: the instance sending it died, the mail server may have it "
+                        + "(at least once: same Message-ID %s)", event, messageId);
+                count(kind, "resent", "crash_window");
+            }
             case OWNED -> {
                 // this delivery sends
             }
         }
         mail.addHeader("Message-ID", messageId);
         Uni<Void> sending = sender.start(body.get().mail(mail));
-        sending.subscribe().with(done -> deliveries.sent(event).subscribe().with(ignored -> { }),
-                failed -> deliveries.release(event).subscribe().with(ignored -> { }));
+        Uni<Void> marked = sending
+                .chain(() -> {
+                    long acceptedAt = System.nanoTime();
+                    return deliveries.sent(event)
+                            .invoke(() -> crashWindow.record(System.nanoTime() - acceptedAt, TimeUnit.NANOSECONDS));
+                })
+                .onFailure().call(failed -> deliveries.release(event))
+                .memoize().indefinitely();
+        marked.subscribe().with(done -> { }, failed -> { }); // marks or releases, awaited or not
         try {
             sending.await().atMost(config.mail().sendTimeout());
         } catch (TimeoutException e) {
@@ -144,7 +174,7 @@ public class MailService {
             throw classified(event, kind, e);
         }
         try {
-            deliveries.sent(event).await().atMost(config.mail().sendTimeout());
+            marked.await().atMost(config.mail().sendTimeout());
         } catch (TimeoutException slowDatabase) {
             Log.warnf("Event %s mailed; marking it took longer than %s and goes on", event, config.mail().sendTimeout());
         }
@@ -206,8 +236,9 @@ public class MailService {
     }
 
     /**
-     * mails_total{kind="confirmation|welcome|none", outcome="sent|duplicate|failed|rejected|suppressed|unsubscribed",
-     * cause="none|smtp_unavailable|smtp_timeout|smtp_authentication|smtp_recipient_refused|in_flight|no_data|invalid_data"}
+     * mails_total{kind="confirmation|welcome|none",
+     * outcome="sent|duplicate|failed|rejected|suppressed|unsubscribed|resent|unknown", cause="none|smtp_unavailable|
+     * smtp_timeout|smtp_authentication|smtp_recipient_refused|in_flight|no_data|invalid_data|crash_window"}
      */
     private void count(String kind, String outcome, String cause) {
         metrics.counter("mails", "kind", kind, "outcome", outcome, "cause", cause).increment();
