@@ -193,7 +193,17 @@ public final class LocalStack implements AutoCloseable {
 
     /** Stops the local Broker and starts it again on its port; deliveries it still had to make go on. */
     public void restartBroker() {
+        stopBroker();
+        resumeBroker();
+    }
+
+    /** Stops the local Broker: its port refuses connections, as a Broker that is down or being upgraded. */
+    public void stopBroker() {
         broker.close();
+    }
+
+    /** Starts the local Broker again on its port, with the deliveries it still had to make. */
+    public void resumeBroker() {
         broker = new LocalBroker(knative, resolve, settings.brokerPort(), brokerStore());
     }
 

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -17,17 +18,24 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 
+import io.signup.local.Inbox;
 import io.signup.local.LocalStack;
 import io.signup.local.StackOverrides;
 import io.signup.local.StackSettings;
 import io.signup.peers.FunctionProcess;
+import io.signup.peers.PrometheusText;
 
 /**
  * {@code make chaos}: the {@code make run} stack on free ports under steady load, one fault after another, and for
  * every signup that got a 2xx: its confirmation mail arrived exactly once (a recipient the mail server refuses for
- * good is expected in the dead letters instead). Prints a table, then {@code faults: F, signups: S, lost: L,
- * duplicated: D}, and exits non-zero if anything was lost or duplicated.
+ * good is expected in the dead letters instead). Mails are counted in classes: lost; sent twice from inside the crash
+ * window (the same Message-ID, resent after its sender died with the claim it had taken over counted in
+ * {@code mail_delivery.takeovers}), which at least once allows; sent twice from anywhere else; and, under at most
+ * once, left with an unknown outcome. Prints a table, then {@code faults: F, signups: S, lost: L, duplicated: D, in
+ * the crash window: W, outcome unknown: U} with the window as measured, and exits non-zero if anything was lost or
+ * duplicated outside the window.
  * <p>
  * The timings are configuration, not code: the local Broker retries {@value #BROKER_RETRY} times from
  * {@value #BROKER_BACKOFF} (about 30 s), a send times out after 2 s, a send claim and an outbox lease last 5 s, and
@@ -47,8 +55,13 @@ public final class Chaos {
     record Fault(String name, Consumer<Run> inject, Consumer<Run> clear, boolean replay) {
     }
 
-    /** The figures of one fault. */
-    record Row(String fault, int accepted, int mails, int lost, int duplicated, long recoveryMs, String note) {
+    /**
+     * The figures of one fault: {@code duplicated} counts second mails from outside the crash window,
+     * {@code windowDuplicates} those the crash window explains, {@code unknown} signups whose mail's outcome was
+     * recorded unknown (at most once).
+     */
+    record Row(String fault, int accepted, int mails, int lost, int duplicated, int windowDuplicates, int unknown,
+            long recoveryMs, String note) {
     }
 
     /** What a fault acts on. */
@@ -81,8 +94,13 @@ public final class Chaos {
                         run -> run.stack().restart("save-email-fn"), false),
                 new Fault("kill -9 send-email-fn during sends", run -> run.stack().kill("send-email-fn"),
                         run -> run.stack().restart("send-email-fn"), false),
+                new Fault("kill -9 send-email-fn in the crash window", run -> run.smtp().killSenderOnAcceptance(
+                        run.victim(), () -> run.stack().kill("send-email-fn")),
+                        run -> sleepThen(Duration.ofSeconds(3), () -> run.stack().restart("send-email-fn")), false),
                 new Fault("Postgres restart", run -> run.stack().restartDatabase(), run -> { }, false),
-                new Fault("local Broker restart", run -> run.stack().restartBroker(), run -> { }, false));
+                new Fault("local Broker restart", run -> run.stack().restartBroker(), run -> { }, false),
+                new Fault("Broker down 15 s under load", run -> run.stack().stopBroker(),
+                        run -> sleepThen(Duration.ofSeconds(15), run.stack()::resumeBroker), false));
     }
 
     /** Runs {@code faults} one after another and returns their rows. */
@@ -116,24 +134,38 @@ public final class Chaos {
         await(load);
         long cleared = System.nanoTime();
         boolean victimExpected = accepted.contains(victim) && fault.name().contains("550");
-        Set<String> expected = new java.util.HashSet<>(accepted);
+        Set<String> expected = new HashSet<>(accepted);
         if (victimExpected) {
             expected.remove(victim);
         }
         waitForMails(expected, fault.replay());
         long recoveryMs = (System.nanoTime() - cleared) / 1_000_000;
-        Map<String, Integer> mails = mailsTo(accepted);
-        int lost = (int) expected.stream().filter(email -> mails.getOrDefault(email, 0) == 0).count();
-        int duplicated = mails.values().stream().mapToInt(count -> Math.max(0, count - 1)).sum();
+        Map<String, List<String>> mails = mailsTo(accepted);
+        Set<String> unknown = unknownOutcomes(expected);
+        int lost = (int) expected.stream().filter(email -> !mails.containsKey(email) && !unknown.contains(email))
+                .count();
+        int windowDuplicates = 0;
+        int duplicated = 0;
+        for (List<String> messageIds : mails.values()) {
+            for (Map.Entry<String, Long> mail : messageIds.stream()
+                    .collect(Collectors.groupingBy(id -> id, Collectors.counting())).entrySet()) {
+                int extra = (int) (mail.getValue() - 1);
+                int explained = Math.min(extra, takeovers(mail.getKey()));
+                windowDuplicates += explained;
+                duplicated += extra - explained;
+            }
+            // Two Message-IDs for one address: two events for one signup, which no crash explains.
+            duplicated += (int) messageIds.stream().distinct().count() - 1;
+        }
         String note = "";
         if (victimExpected) {
             boolean kept = deadLetterFor(victim);
-            note = kept && mails.getOrDefault(victim, 0) == 0 ? "550 recipient kept as a dead letter, not mailed"
+            note = kept && !mails.containsKey(victim) ? "550 recipient kept as a dead letter, not mailed"
                     : "550 recipient NOT in the dead letters";
             lost += kept ? 0 : 1;
         }
-        return new Row(fault.name(), accepted.size(), mails.values().stream().mapToInt(Integer::intValue).sum(),
-                lost, duplicated, recoveryMs, note);
+        return new Row(fault.name(), accepted.size(), mails.values().stream().mapToInt(List::size).sum(),
+                lost, duplicated, windowDuplicates, unknown.size(), recoveryMs, note);
     }
 
     private void signUp(String email, Set<String> accepted) {
@@ -156,8 +188,10 @@ public final class Chaos {
         int lastMissing = -1;
         long stalledSince = System.nanoTime();
         while (System.nanoTime() < deadline) {
-            Map<String, Integer> mails = mailsTo(expected);
-            int missing = (int) expected.stream().filter(email -> mails.getOrDefault(email, 0) == 0).count();
+            Map<String, List<String>> mails = mailsTo(expected);
+            Set<String> unknown = unknownOutcomes(expected);
+            int missing = (int) expected.stream().filter(email -> !mails.containsKey(email) && !unknown.contains(email))
+                    .count();
             if (missing == 0) {
                 return;
             }
@@ -173,14 +207,36 @@ public final class Chaos {
         }
     }
 
-    private Map<String, Integer> mailsTo(Set<String> addresses) {
-        Map<String, Integer> counts = new HashMap<>();
-        for (String recipient : stack.inbox().recipients()) {
-            if (addresses.contains(recipient)) {
-                counts.merge(recipient, 1, Integer::sum);
+    /** The Message-IDs of the mails each of {@code addresses} received (an address without mail is absent). */
+    private Map<String, List<String>> mailsTo(Set<String> addresses) {
+        Map<String, List<String>> mails = new HashMap<>();
+        for (Inbox.Mail mail : stack.inbox().mails()) {
+            if (addresses.contains(mail.to())) {
+                mails.computeIfAbsent(mail.to(), to -> new ArrayList<>())
+                        .add(mail.headers().getOrDefault("Message-ID", ""));
             }
         }
-        return counts;
+        return mails;
+    }
+
+    /** How many times a delivery took over the claim of a sender that died while mailing {@code messageId}. */
+    private int takeovers(String messageId) {
+        return stack.database().query("select takeovers from mail_delivery where message_id = ?", messageId)
+                .stream().mapToInt(row -> ((Number) row.get("takeovers")).intValue()).sum();
+    }
+
+    /** The addresses whose confirmation mail was recorded as outcome unknown (at most once). */
+    private Set<String> unknownOutcomes(Set<String> addresses) {
+        Set<String> unknown = new HashSet<>();
+        for (Map<String, Object> row : stack.database().query("""
+                select o.payload::jsonb ->> 'email' as email from outbox_event o
+                join mail_delivery d on d.event_key like ('% ' || o.id::text)
+                where d.state = 'UNKNOWN'""")) {
+            if (addresses.contains((String) row.get("email"))) {
+                unknown.add((String) row.get("email"));
+            }
+        }
+        return unknown;
     }
 
     private boolean deadLetterFor(String email) {
@@ -204,19 +260,38 @@ public final class Chaos {
         }
     }
 
-    static String table(List<Row> rows) {
-        StringBuilder out = new StringBuilder(String.format("%-44s %9s %6s %5s %11s %11s  %s%n", "fault",
-                "accepted", "mails", "lost", "duplicates", "recovery s", "note"));
+    static String table(List<Row> rows, String window) {
+        StringBuilder out = new StringBuilder(String.format("%-44s %9s %6s %5s %11s %7s %8s %11s  %s%n", "fault",
+                "accepted", "mails", "lost", "duplicates", "window", "unknown", "recovery s", "note"));
         for (Row row : rows) {
-            out.append(String.format("%-44s %9d %6d %5d %11d %11.1f  %s", row.fault(), row.accepted(), row.mails(),
-                    row.lost(), row.duplicated(), row.recoveryMs() / 1000.0,
+            out.append(String.format("%-44s %9d %6d %5d %11d %7d %8d %11.1f  %s", row.fault(), row.accepted(),
+                    row.mails(), row.lost(), row.duplicated(), row.windowDuplicates(), row.unknown(),
+                    row.recoveryMs() / 1000.0,
                     row.accepted() == 0 ? "NO SIGNUP ACCEPTED: the row proves nothing" : row.note()).stripTrailing())
                     .append('\n');
         }
-        out.append(String.format("faults: %d, signups: %d, lost: %d, duplicated: %d", rows.size(),
-                rows.stream().mapToInt(Row::accepted).sum(), rows.stream().mapToInt(Row::lost).sum(),
-                rows.stream().mapToInt(Row::duplicated).sum()));
+        out.append(String.format("faults: %d, signups: %d, lost: %d, duplicated: %d, in the crash window: %d, "
+                + "outcome unknown: %d%n", rows.size(), rows.stream().mapToInt(Row::accepted).sum(),
+                rows.stream().mapToInt(Row::lost).sum(), rows.stream().mapToInt(Row::duplicated).sum(),
+                rows.stream().mapToInt(Row::windowDuplicates).sum(), rows.stream().mapToInt(Row::unknown).sum()));
+        out.append("crash window (SMTP 250 to the SENT mark, send-email-fn's last process): ").append(window);
         return out.toString();
+    }
+
+    /** p50 and p99 of mail_crash_window_seconds, from the running send-email-fn. */
+    String crashWindow() {
+        List<PrometheusText.Sample> samples = PrometheusText.parse(get(stack.sendUrl() + "/q/metrics"));
+        double count = PrometheusText.sum(samples, "mail_crash_window_seconds_count", Map.of());
+        return String.format("p50 %.2f ms, p99 %.2f ms over %.0f mails",
+                1000 * PrometheusText.sum(samples, "mail_crash_window_seconds", Map.of("quantile", "0.5")),
+                1000 * PrometheusText.sum(samples, "mail_crash_window_seconds", Map.of("quantile", "0.99")), count);
+    }
+
+    /** What a run found. */
+    record Result(List<Row> rows, String window) {
+        String table() {
+            return Chaos.table(rows, window);
+        }
     }
 
     /** The stack's settings for chaos: shorter Broker retries, send claims and leases, and no abuse limits. */
@@ -230,7 +305,7 @@ public final class Chaos {
     }
 
     /** A stack of its own on free ports, the SMTP relay in front of its mail server, and {@code faults} in turn. */
-    static List<Row> runOnFreshStack(Path root, List<Fault> faults, double perSecond, Duration loadTime)
+    static Result runOnFreshStack(Path root, List<Fault> faults, double perSecond, Duration loadTime)
             throws java.io.IOException {
         int smtpPort = FunctionProcess.freePort();
         // The relay takes its port first, so that no port chosen for the stack can be the one it gets.
@@ -239,7 +314,9 @@ public final class Chaos {
                     FunctionProcess.freePort(), FunctionProcess.freePort(), FunctionProcess.freePort(),
                     FunctionProcess.freePort(), smtpPort, FunctionProcess.freePort(), FunctionProcess.freePort());
             try (LocalStack stack = LocalStack.start(settings, overrides(smtp.port()))) {
-                return new Chaos(stack, smtp, perSecond, loadTime).run(faults);
+                Chaos chaos = new Chaos(stack, smtp, perSecond, loadTime);
+                List<Row> rows = chaos.run(faults);
+                return new Result(rows, chaos.crashWindow());
             }
         }
     }
@@ -269,13 +346,15 @@ public final class Chaos {
     public static void main(String[] args) throws Exception {
         Path root = Path.of(System.getProperty("signup.root", ".")).toAbsolutePath().normalize();
         double perSecond = Double.parseDouble(System.getenv().getOrDefault("CHAOS_RATE", "20"));
-        List<Row> rows = runOnFreshStack(root, allFaults(), perSecond, Duration.ofSeconds(6));
-        String table = table(rows);
+        Result result = runOnFreshStack(root, allFaults(), perSecond, Duration.ofSeconds(6));
+        List<Row> rows = result.rows();
+        String table = result.table();
         System.out.println();
         System.out.println(table);
         Path out = root.resolve("target/chaos");
         Files.createDirectories(out);
         Files.writeString(out.resolve("latest.txt"), table + "\n");
+        // Duplicates the crash window explains are the at-least-once promise, reported above, not a failure.
         boolean clean = rows.stream().allMatch(row -> row.accepted() > 0 && row.lost() == 0 && row.duplicated() == 0);
         System.exit(clean ? 0 : 1);
     }

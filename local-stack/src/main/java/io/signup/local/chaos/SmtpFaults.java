@@ -9,7 +9,11 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -17,9 +21,11 @@ import io.signup.peers.SmtpLines;
 
 /**
  * An SMTP relay between send-email-fn and the local mail server that plays a mail server's faults on demand: it is
- * down (every connection is cut), refuses chosen recipients for good ({@code 550}), or holds the acknowledgement of
- * each message for a while (a server that answers after the sender's timeout). Everything else passes through line by
- * line, so what is accepted lands in the inbox as usual, and the inbox keeps every mail through an outage.
+ * down (every connection is cut), refuses chosen recipients for good ({@code 550}), holds the acknowledgement of each
+ * message for a while (a server that answers after the sender's timeout), or kills the sender once the server took
+ * a chosen recipient's mail and before the sender hears {@code 250} (a death in the crash window). Everything else
+ * passes through line by line, so what is accepted lands in the inbox as usual, and the inbox keeps every mail through
+ * an outage.
  */
 final class SmtpFaults implements AutoCloseable {
 
@@ -29,6 +35,7 @@ final class SmtpFaults implements AutoCloseable {
     private final Set<String> refused = ConcurrentHashMap.newKeySet();
     private volatile Duration ackDelay = Duration.ZERO;
     private volatile boolean down;
+    private final Map<String, Runnable> onAccepted = new ConcurrentHashMap<>();
 
     SmtpFaults(int upstreamPort) {
         this.upstreamPort = upstreamPort;
@@ -78,7 +85,16 @@ final class SmtpFaults implements AutoCloseable {
         down = isDown;
     }
 
+    /**
+     * Once the server has taken a message to {@code recipient}, runs {@code kill} instead of passing the {@code 250}
+     * on, then cuts the session; once only.
+     */
+    void killSenderOnAcceptance(String recipient, Runnable kill) {
+        onAccepted.put(recipient.toLowerCase(Locale.ROOT), kill);
+    }
+
     void clear() {
+        onAccepted.clear();
         refused.clear();
         ackDelay = Duration.ZERO;
         down(false);
@@ -93,17 +109,30 @@ final class SmtpFaults implements AutoCloseable {
             OutputStream toServer = server.getOutputStream();
             copyReply(fromServer, toClient, Duration.ZERO); // greeting
             boolean inData = false;
+            List<String> recipients = new ArrayList<>();
             String line;
             while ((line = fromClient.readLine()) != null) {
                 if (inData) {
                     SmtpLines.write(toServer, line);
                     if (line.equals(".")) {
                         inData = false;
+                        Runnable kill = recipients.stream().map(onAccepted::remove).filter(Objects::nonNull)
+                                .findFirst().orElse(null);
+                        if (kill != null) {
+                            readReply(fromServer); // the server's 250: it has the mail, the sender never hears so
+                            kill.run();
+                            return;
+                        }
                         copyReply(fromServer, toClient, ackDelay);
                     }
                     continue;
                 }
                 String command = line.toUpperCase(Locale.ROOT);
+                if (command.startsWith("MAIL FROM:")) {
+                    recipients.clear();
+                } else if (command.startsWith("RCPT TO:")) {
+                    recipients.add(address(line));
+                }
                 if (down && command.startsWith("MAIL FROM:")) {
                     SmtpLines.write(toClient, "421 4.3.2 Service not available, closing transmission channel");
                     return;
@@ -128,6 +157,13 @@ final class SmtpFaults implements AutoCloseable {
     /** Copies one (possibly multi-line) reply, after {@code delay}. */
     private static void copyReply(BufferedReader from, OutputStream to, Duration delay)
             throws IOException, InterruptedException {
+        String reply = readReply(from);
+        Thread.sleep(delay.toMillis());
+        to.write(reply.getBytes(StandardCharsets.UTF_8));
+        to.flush();
+    }
+
+    private static String readReply(BufferedReader from) throws IOException {
         StringBuilder reply = new StringBuilder();
         String line;
         do {
@@ -137,9 +173,7 @@ final class SmtpFaults implements AutoCloseable {
             }
             reply.append(line).append("\r\n");
         } while (line.length() > 3 && line.charAt(3) == '-');
-        Thread.sleep(delay.toMillis());
-        to.write(reply.toString().getBytes(StandardCharsets.UTF_8));
-        to.flush();
+        return reply.toString();
     }
 
     private static String address(String line) {

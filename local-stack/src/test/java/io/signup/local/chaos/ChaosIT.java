@@ -11,25 +11,34 @@ import org.junit.jupiter.api.Test;
 import io.signup.peers.FunctionProcess;
 
 /**
- * The part of {@code make chaos} that fits in {@code make test}: three faults at a lower rate on the make run stack,
- * and still no accepted signup without its mail and none with two.
+ * The part of {@code make chaos} that fits in {@code make test}: four faults at a lower rate on the make run stack,
+ * and still no accepted signup without its mail and none with two, except what the crash window explains. One of
+ * them puts the kill inside the window on purpose (after the mail server took the victim's mail, before
+ * send-email-fn hears its 250), so the decided behaviour is asserted, not met by chance: at least once, the victim
+ * gets its mail twice, with one Message-ID.
  */
 class ChaosIT {
 
     @Test
-    void aRefusedRecipientAKilledSenderAndABrokerRestartLoseNothingAndDuplicateNothing() throws Exception {
+    void aRefusedRecipientKilledSendersAndABrokerRestartLoseNothingAndDuplicateOnlyInTheCrashWindow()
+            throws Exception {
         List<Chaos.Fault> faults = Chaos.allFaults().stream().filter(fault -> fault.name().contains("550")
                 || fault.name().contains("send-email-fn") || fault.name().contains("Broker restart")).toList();
-        assertEquals(3, faults.size());
+        assertEquals(4, faults.size());
 
-        List<Chaos.Row> rows = Chaos.runOnFreshStack(FunctionProcess.projectRoot(), faults, 10, Duration.ofSeconds(3));
+        Chaos.Result result = Chaos.runOnFreshStack(FunctionProcess.projectRoot(), faults, 10, Duration.ofSeconds(3));
 
-        System.out.println(Chaos.table(rows));
-        for (Chaos.Row row : rows) {
+        System.out.println(result.table());
+        for (Chaos.Row row : result.rows()) {
             assertTrue(row.accepted() > 0, row.fault() + ": signups were accepted");
             assertEquals(0, row.lost(), row.fault() + ": lost");
-            assertEquals(0, row.duplicated(), row.fault() + ": duplicated");
+            assertEquals(0, row.duplicated(), row.fault() + ": duplicated outside the crash window");
+            assertEquals(0, row.unknown(), row.fault() + ": at least once leaves no outcome unknown");
         }
-        assertTrue(rows.get(0).note().startsWith("550 recipient kept as a dead letter"), rows.get(0).note());
+        assertTrue(result.rows().get(0).note().startsWith("550 recipient kept as a dead letter"),
+                result.rows().get(0).note());
+        Chaos.Row window = result.rows().stream().filter(row -> row.fault().contains("crash window")).findFirst()
+                .orElseThrow();
+        assertEquals(1, window.windowDuplicates(), "the victim, mailed again with the same Message-ID");
     }
 }
