@@ -67,6 +67,8 @@ final class Report {
                 row.secondsPerRun(), row.sent(), row.mailed(), row.failedPosts());
         line("p50 %s ms   p95 %s ms   p99 %s ms", row.p50Millis().format(1), row.p95Millis().format(1),
                 row.p99Millis().format(1));
+        line("crash window (SMTP 250 to the committed SENT mark): p50 %s ms   p99 %s ms",
+                row.windowP50Millis().format(2), row.windowP99Millis().format(2));
     }
 
     void page(LoadRow row) {
