@@ -42,7 +42,10 @@ public interface SaveEmailConfig {
         @WithDefault("1s")
         Duration timeout();
 
-        /** Extra attempts after a failure a retry can fix (connection error, timeout, 5xx, 429). */
+        /**
+         * Extra attempts after a failure a retry can fix (connection error, 5xx, 429). A timeout is not retried inline:
+         * the signup answers and the outbox republishes the event.
+         */
         @WithDefault("2")
         int retries();
 

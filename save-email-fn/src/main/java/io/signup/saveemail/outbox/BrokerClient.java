@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeoutException;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -19,6 +20,7 @@ import io.cloudevents.core.builder.CloudEventBuilder;
 import io.cloudevents.core.extensions.DistributedTracingExtension;
 import io.cloudevents.http.vertx.VertxMessageFactory;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.channel.ConnectTimeoutException;
 import io.micrometer.core.instrument.Tag;
 import io.quarkus.logging.Log;
 import io.signup.contract.SignupEvent;
@@ -50,6 +52,7 @@ public class BrokerClient {
     /** Status codes Knative itself retries; any other non-2xx answer would fail again the same way. */
     private static final Set<Integer> RETRYABLE_STATUS = Set.of(404, 408, 409, 429);
 
+    private static final int CONNECTIONS = 16;
     private static final TypeLiteral<Uni<Void>> ATTEMPT = new TypeLiteral<>() {
     };
 
@@ -66,6 +69,8 @@ public class BrokerClient {
         this.metrics = metrics;
         this.client = WebClient.create(vertx, new WebClientOptions()
                 .setConnectTimeout((int) this.config.timeout().toMillis())
+                // As many connections as the database pool allows signups in flight (Vert.x's default is 5).
+                .setMaxPoolSize(CONNECTIONS)
                 .setKeepAlive(true));
         SaveEmailConfig.Breaker settings = this.config.breaker();
         this.breaker = TypedGuard.create(ATTEMPT)
@@ -105,9 +110,11 @@ public class BrokerClient {
         // The outbox id is the event id: a redelivery of the same event carries the same id.
         CloudEvent event = withTraceContext(type.cloudEvent(record.id, record.createdAt,
                 record.payload.getBytes(StandardCharsets.UTF_8)), record);
-        // Retried only while the breaker is closed: once it opens (or a probe fails), the outbox takes over.
+        // Retried only while the breaker is closed, and not after a timeout: a Broker that did not answer within it
+        // is likely stuck, and a second wait would double what the signup pays. The outbox takes over instead.
         return Uni.createFrom().deferred(() -> guardedAttempt(url, event))
-                .onFailure(failure -> isRetryable(failure) && state == CircuitBreakerState.CLOSED).retry()
+                .onFailure(failure -> isRetryable(failure) && !(failure instanceof BrokerException broker
+                        && broker.timedOut()) && state == CircuitBreakerState.CLOSED).retry()
                 .withBackOff(config.backoff()).atMost(config.retries());
     }
 
@@ -192,9 +199,18 @@ public class BrokerClient {
         // Binary mode: attributes become ce-* headers and datacontenttype becomes Content-Type, so data stays JSON.
         var response = VertxMessageFactory.createWriter(client.postAbs(url).timeout(config.timeout().toMillis()))
                 .writeBinary(event);
+        // The deadline covers the whole attempt, the wait for a pooled connection included: with a Broker that
+        // holds every connection, a queued attempt would otherwise wait for one, then for its own timeout.
         return Uni.createFrom().completionStage(response.toCompletionStage())
-                .onFailure().transform(failure -> new BrokerException("broker unreachable: " + failure, 0))
+                .ifNoItem().after(config.timeout()).failWith(this::timedOut)
+                .onFailure(failure -> !(failure instanceof BrokerException)).transform(failure ->
+                        failure instanceof TimeoutException || failure instanceof ConnectTimeoutException ? timedOut()
+                                : new BrokerException("broker unreachable: " + failure, 0))
                 .map(BrokerClient::accepted);
+    }
+
+    private BrokerException timedOut() {
+        return BrokerException.timedOut("broker did not answer within " + config.timeout());
     }
 
     private static Void accepted(HttpResponse<?> response) {
