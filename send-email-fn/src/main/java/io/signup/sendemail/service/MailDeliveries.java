@@ -55,6 +55,9 @@ public class MailDeliveries {
     private static final String SENT = "update mail_delivery set state = 'SENT', updated_at = now() where event_key = $1";
     private static final String RELEASE = "delete from mail_delivery where event_key = $1 and state = 'SENDING'";
 
+    private static final Duration MARK_BACKOFF = Duration.ofMillis(200);
+    private static final int MARK_RETRIES = 5;
+
     private final Pool pool;
     private final Duration lease;
     private final Duration wait;
@@ -95,9 +98,14 @@ public class MailDeliveries {
                 ? Claim.DONE : Claim.IN_FLIGHT;
     }
 
-    /** The SMTP server accepted the mail. Idempotent; a failure is logged (the lease then guards the event). */
+    /**
+     * The SMTP server accepted the mail. Idempotent. Retried for about 6 s, through a database restart: the answer is
+     * a 2xx, so no redelivery would settle a claim left {@code SENDING}. A failure after that is logged (the lease
+     * then guards the event until it ends).
+     */
     public Uni<Void> sent(EventKey event) {
         return pool.preparedQuery(SENT).execute(Tuple.of(event.toString())).replaceWithVoid()
+                .onFailure().retry().withBackOff(MARK_BACKOFF).atMost(MARK_RETRIES)
                 .onFailure().invoke(e -> Log.errorf("Event %s was mailed but could not be marked so: %s", event, e))
                 .onFailure().recoverWithNull();
     }
