@@ -163,6 +163,10 @@ public final class Chaos {
             note = kept && !mails.containsKey(victim) ? "550 recipient kept as a dead letter, not mailed"
                     : "550 recipient NOT in the dead letters";
             lost += kept ? 0 : 1;
+        } else if (fault.name().contains("crash window") && accepted.contains(victim)) {
+            List<String> victimMails = mails.getOrDefault(victim, List.of());
+            note = "victim mailed " + victimMails.size() + " time(s), " + victimMails.stream().distinct().count()
+                    + " Message-ID(s)";
         }
         return new Row(fault.name(), accepted.size(), mails.values().stream().mapToInt(List::size).sum(),
                 lost, duplicated, windowDuplicates, unknown.size(), recoveryMs, note);

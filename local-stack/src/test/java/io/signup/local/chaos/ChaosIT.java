@@ -39,6 +39,8 @@ class ChaosIT {
                 result.rows().get(0).note());
         Chaos.Row window = result.rows().stream().filter(row -> row.fault().contains("crash window")).findFirst()
                 .orElseThrow();
-        assertEquals(1, window.windowDuplicates(), "the victim, mailed again with the same Message-ID");
+        // The victim at least: a mail to someone else between its 250 and its mark at that instant is one more.
+        assertTrue(window.windowDuplicates() >= 1, "window duplicates: " + window.windowDuplicates());
+        assertEquals("victim mailed 2 time(s), 1 Message-ID(s)", window.note(), "the victim, mailed again alike");
     }
 }
