@@ -120,7 +120,7 @@ public class OutboxRelay {
      */
     public Uni<Void> publish(OutboxEvent record) {
         if (!record.publishAfterCommit) {
-            metrics.counter("outbox.publish.deferred").increment();
+            countDeferred();
             return Uni.createFrom().voidItem();
         }
         return broker.publish(record)
@@ -169,8 +169,10 @@ public class OutboxRelay {
             chain = chain.chain(batch -> batch.brokerDown() ? Uni.createFrom().item(batch) : broker.publish(record)
                     .chain(() -> markPublished(record.id, "republish"))
                     .replaceWith(new Batch(batch.tried() + 1, batch.published() + 1, false))
-                    .onFailure().recoverWithUni(failure -> failed(record, failure)
-                            .replaceWith(new Batch(batch.tried() + 1, batch.published(),
+                    .onFailure().recoverWithUni(failure -> isUnsent(failure)
+                            // Refused unsent by the breaker: left with the untried rest, released below.
+                            ? Uni.createFrom().item(new Batch(batch.tried(), batch.published(), true))
+                            : failed(record, failure).replaceWith(new Batch(batch.tried() + 1, batch.published(),
                                     BrokerClient.isRetryable(failure)))));
         }
         return chain.call(batch -> batch.tried() < records.size()
@@ -196,14 +198,23 @@ public class OutboxRelay {
                 }, failure -> Log.warnf("Republish after the Broker outage stopped: %s", failure.getMessage()));
     }
 
+    private static boolean isUnsent(Throwable failure) {
+        return failure instanceof BrokerException broker && !broker.attempted();
+    }
+
+    /** outbox_publish_deferred_total: events left to the outbox unsent after their commit (the breaker was open). */
+    private void countDeferred() {
+        metrics.counter("outbox.publish.deferred").increment();
+    }
+
     /**
      * Sets the record aside when the Broker refused it for good or it reached the attempt cap, else releases it. A
      * record the breaker kept from being sent is released without an attempt counted, and without a log line: the
      * breaker logged the outage once.
      */
     private Uni<Void> failed(OutboxEvent record, Throwable failure) {
-        if (failure instanceof BrokerException broker && !broker.attempted()) {
-            metrics.counter("outbox.publish.deferred").increment();
+        if (isUnsent(failure)) {
+            countDeferred();
             return releaseUnsent(List.of(record));
         }
         boolean lastAttempt = record.attempts + 1 >= config.maxAttempts();
