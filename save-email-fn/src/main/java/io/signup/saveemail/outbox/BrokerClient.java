@@ -88,6 +88,7 @@ public class BrokerClient {
                 // Attempts run where they are called, on the caller's Vert.x context: no thread hop.
                 .withThreadOffload(false)
                 .build();
+        metrics.counter("broker.circuit.opened");
         for (CircuitBreakerState each : CircuitBreakerState.values()) {
             metrics.gauge("broker.circuit.state", List.of(Tag.of("state", each.name().toLowerCase(Locale.ROOT))), this,
                     client -> client.state == each ? 1 : 0);

@@ -1,5 +1,6 @@
 package io.signup.saveemail.outbox;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -10,12 +11,14 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.annotations.RegisterForReflection;
@@ -27,6 +30,7 @@ import io.signup.saveemail.Subscriber;
 import io.signup.saveemail.config.SaveEmailConfig;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
@@ -43,6 +47,9 @@ import io.vertx.mutiny.sqlclient.Tuple;
 public class OutboxRelay {
 
     private static final int LAST_ERROR_MAX_LENGTH = 500;
+    /** outbox_published_total{path}: right after the commit, or by a republish run. */
+    private static final String DIRECT = "direct";
+    private static final String REPUBLISH = "republish";
     /**
      * Takes the oldest due records and leases them, in one statement. SKIP LOCKED: concurrent republishers (several
      * replicas, overlapping pings) split the work instead of waiting for each other or sending a record twice.
@@ -55,8 +62,8 @@ public class OutboxRelay {
                          limit $3
                          for update skip locked)
             returning id, type, subscriber_id, payload, created_at, attempts, traceparent, tracestate""";
-    private static final String COUNT_PENDING_SQL =
-            "select count(*) from outbox_event where published_at is null and dead_at is null";
+    private static final String COUNT_PENDING_SQL = """
+            select count(*), min(created_at) from outbox_event where published_at is null and dead_at is null""";
     private static final String MARK_PUBLISHED_SQL = "update outbox_event set published_at = now() where id = $1";
     private static final String RELEASE_SQL = """
             update outbox_event set available_at = now(), attempts = attempts + 1, last_error = $1 where id = $2""";
@@ -73,6 +80,8 @@ public class OutboxRelay {
     private final MeterRegistry metrics;
     /** outbox_pending: refreshed by every republish run and after every failed publish. */
     private final AtomicLong pending = new AtomicLong();
+    /** When the oldest pending record was written, as of the same refresh; null when none is pending. */
+    private final AtomicReference<Instant> oldestPending = new AtomicReference<>();
     /** Whether a drain started by the Broker's circuit breaker is still running. */
     private final AtomicBoolean draining = new AtomicBoolean();
 
@@ -84,6 +93,16 @@ public class OutboxRelay {
         this.config = config.outbox();
         this.metrics = metrics;
         metrics.gauge("outbox.pending", pending);
+        // Ages as time passes, between refreshes too: what the stuck-outbox alert reads.
+        Gauge.builder("outbox.oldest.pending.age", oldestPending, OutboxRelay::ageSeconds).baseUnit("seconds")
+                .description("How long the oldest unpublished record has waited (0: none)").register(metrics);
+        // From zero, so a rate or an alert over them has a series before the first failure.
+        for (String path : List.of(DIRECT, REPUBLISH)) {
+            metrics.counter("outbox.published", "path", path);
+        }
+        metrics.counter("outbox.publish.failures");
+        metrics.counter("outbox.set.aside");
+        metrics.counter("outbox.publish.deferred");
         broker.onBacklogDue(this::drainBacklog);
     }
 
@@ -124,7 +143,7 @@ public class OutboxRelay {
             return Uni.createFrom().voidItem();
         }
         return broker.publish(record)
-                .chain(() -> markPublished(record.id, "direct"))
+                .chain(() -> markPublished(record.id, DIRECT))
                 .onFailure().recoverWithUni(failure -> failed(record, failure).chain(this::refreshPending));
     }
 
@@ -167,7 +186,7 @@ public class OutboxRelay {
         Uni<Batch> chain = Uni.createFrom().item(new Batch(0, 0, false));
         for (OutboxEvent record : records) {
             chain = chain.chain(batch -> batch.brokerDown() ? Uni.createFrom().item(batch) : broker.publish(record)
-                    .chain(() -> markPublished(record.id, "republish"))
+                    .chain(() -> markPublished(record.id, REPUBLISH))
                     .replaceWith(new Batch(batch.tried() + 1, batch.published() + 1, false))
                     .onFailure().recoverWithUni(failure -> isUnsent(failure)
                             // Refused unsent by the breaker: left with the untried rest, released below.
@@ -250,9 +269,19 @@ public class OutboxRelay {
 
     private Uni<Void> refreshPending() {
         return pool.query(COUNT_PENDING_SQL).execute()
-                .invoke(rows -> pending.set(rows.iterator().next().getLong(0)))
+                .invoke(rows -> {
+                    Row row = rows.iterator().next();
+                    pending.set(row.getLong(0));
+                    OffsetDateTime oldest = row.getOffsetDateTime(1);
+                    oldestPending.set(oldest == null ? null : oldest.toInstant());
+                })
                 .replaceWithVoid()
                 .onFailure().recoverWithNull();
+    }
+
+    private static double ageSeconds(AtomicReference<Instant> oldest) {
+        Instant since = oldest.get();
+        return since == null ? 0 : Math.max(0, Duration.between(since, Instant.now()).toMillis() / 1000.0);
     }
 
     private Uni<Void> releaseUnsent(List<OutboxEvent> records) {

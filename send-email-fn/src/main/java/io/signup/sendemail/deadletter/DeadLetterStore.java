@@ -4,12 +4,16 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 
 import io.cloudevents.CloudEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;
 import io.cloudevents.jackson.JsonFormat;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
@@ -49,11 +53,24 @@ public class DeadLetterStore {
               and ($1::varchar is null or id = $1) and ($2::varchar is null or source = $2)
             order by first_seen""";
     private static final String REPLAYED = "update dead_letter set replayed_at = now() where source = $1 and id = $2";
+    private static final String COUNT_WAITING = """
+            select count(*) from dead_letter where replayed_at is null or replayed_at < last_seen""";
 
     private final Pool pool;
+    private final MeterRegistry metrics;
+    /** dead_letters_waiting: not replayed since last seen, as of this process's last keep, replay or start. */
+    private final AtomicLong waiting = new AtomicLong();
 
-    public DeadLetterStore(Pool pool) {
+    public DeadLetterStore(Pool pool, MeterRegistry metrics) {
         this.pool = pool;
+        this.metrics = metrics;
+        metrics.gauge("dead.letters.waiting", waiting);
+        metrics.counter("dead.letters.kept");
+        metrics.counter("dead.letters.replayed");
+    }
+
+    void started(@Observes StartupEvent event) {
+        refreshWaiting().subscribe().with(done -> { });
     }
 
     /** Keeps {@code deadLetter}; the Knative error extensions go to their own columns, the event keeps the rest. */
@@ -66,6 +83,8 @@ public class DeadLetterStore {
                 .addString(text(deadLetter.getExtension(ERROR_DEST))).addString(text(deadLetter.getExtension(ERROR_CODE)))
                 .addString(decoded(deadLetter.getExtension(ERROR_DATA)));
         return pool.preparedQuery(KEEP).execute(values)
+                .invoke(() -> metrics.counter("dead.letters.kept").increment())
+                .call(this::refreshWaiting)
                 .replaceWithVoid();
     }
 
@@ -103,7 +122,17 @@ public class DeadLetterStore {
 
     public Uni<Void> replayed(CloudEvent event) {
         return pool.preparedQuery(REPLAYED).execute(Tuple.of(event.getSource().toString(), event.getId()))
+                .invoke(() -> metrics.counter("dead.letters.replayed").increment())
+                .call(this::refreshWaiting)
                 .replaceWithVoid();
+    }
+
+    /** Best effort: a failed count leaves the gauge as it was, and never fails the keep or replay around it. */
+    private Uni<Void> refreshWaiting() {
+        return pool.query(COUNT_WAITING).execute()
+                .invoke(rows -> waiting.set(rows.iterator().next().getLong(0)))
+                .replaceWithVoid()
+                .onFailure().recoverWithNull();
     }
 
     private static String text(Object value) {

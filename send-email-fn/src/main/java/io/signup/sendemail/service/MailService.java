@@ -2,6 +2,7 @@ package io.signup.sendemail.service;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -69,6 +70,10 @@ public class MailService {
                 // Over the last 10 minutes rather than Micrometer's 2: a quiet spell must not blank the figure.
                 .distributionStatisticExpiry(Duration.ofMinutes(10))
                 .register(metrics);
+        // From zero, so the SMTP-login alert's increase() sees the first refusal too.
+        for (String kind : List.of("confirmation", "welcome")) {
+            metrics.counter("mails", "kind", kind, "outcome", "failed", "cause", "smtp_authentication");
+        }
     }
 
     /**
