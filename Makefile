@@ -179,6 +179,10 @@ deploy: kube-context render ## Apply k8s/ (OVERLAY=production: production/), run
 	kubectl apply -k $(DEPLOY_DIR)/knative
 	kubectl -n $(NAMESPACE) wait --for=condition=Ready ksvc --all --timeout=300s
 
+.PHONY: monitoring
+monitoring: kube-context ## Apply monitoring/: PodMonitor, alerts and Grafana dashboard (needs the Prometheus Operator)
+	kubectl apply -k monitoring/
+
 .PHONY: release
 release: images deploy ## images, then deploy, with one TAG
 

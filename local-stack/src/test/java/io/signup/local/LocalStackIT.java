@@ -15,6 +15,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -33,6 +35,7 @@ import io.signup.contract.SignupEvent;
 import io.signup.peers.Addresses;
 import io.signup.peers.FunctionProcess;
 import io.signup.peers.HeadlessChromium;
+import io.signup.peers.PrometheusText;
 
 /**
  * What {@code make run} gives a new user, end to end on free ports with the packaged functions and the local Broker:
@@ -143,6 +146,30 @@ class LocalStackIT {
         }
         // Within the Broker's retry budget from knative/10-broker.yaml (8 retries, exponential from 0.5 s).
         await().atMost(Duration.ofSeconds(60)).until(() -> mails(email).size() == 1);
+    }
+
+    /**
+     * Every series an alert or the dashboard of monitoring/ reads is exported by a function of the running stack, once
+     * a signup went through: renaming a metric breaks this test, not the alert or the panel.
+     */
+    @Test
+    void everyMetricTheAlertsAndTheDashboardReadIsExported() throws Exception {
+        String email = Addresses.unique("metrics");
+        signUp(stack.pageUrl(), email);
+        await().atMost(WAIT).until(() -> mailTo(email, "confirm"), mail -> mail != null);
+        Set<String> exported = new TreeSet<>();
+        for (String function : List.of(stack.pageUrl(), stack.saveUrl(), stack.sendUrl())) {
+            String text = HTTP.send(HttpRequest.newBuilder(URI.create(function).resolve("/q/metrics")).build(),
+                    BodyHandlers.ofString()).body();
+            PrometheusText.parse(text).forEach(sample -> exported.add(sample.name()));
+        }
+        Path monitoring = FunctionProcess.projectRoot().resolve("monitoring");
+        Set<String> read = PromQl.ruleMetricNames(monitoring.resolve("20-prometheusrule-signup.yaml"));
+        read.addAll(PromQl.dashboardMetricNames(monitoring.resolve("dashboards/signup-functions.json")));
+        assertTrue(read.size() >= 15, "the alerts and panels read metrics: " + read);
+        Set<String> missing = new TreeSet<>(read);
+        missing.removeAll(exported);
+        assertEquals(Set.of(), missing, "read by an alert or a panel, exported by no function");
     }
 
     private static void signUp(String page, String email) {

@@ -14,7 +14,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * Custom resources checked against their CRD's OpenAPI schema, as the API server does, from CRDs pinned in
- * src/test/resources/crds (CloudNativePG 1.30.0). Strict like the typed parse of the other manifests: a field the
+ * src/test/resources/crds (CloudNativePG 1.30.0, Prometheus Operator 0.93.0). Strict like the typed parse of the other manifests: a field the
  * schema does not declare fails (the server would prune it silently), and so do a wrong type, a value outside an enum
  * or bounds, a missing required field. The CEL rules (x-kubernetes-validations) are not evaluated.
  */
@@ -23,7 +23,9 @@ final class CrdSchemas {
     /** apiVersion/kind of the custom resources we write → the pinned CRD that defines them. */
     static final Map<String, String> CRDS = Map.of(
             "postgresql.cnpg.io/v1/Cluster", "crds/postgresql.cnpg.io_clusters.yaml",
-            "postgresql.cnpg.io/v1/Pooler", "crds/postgresql.cnpg.io_poolers.yaml");
+            "postgresql.cnpg.io/v1/Pooler", "crds/postgresql.cnpg.io_poolers.yaml",
+            "monitoring.coreos.com/v1/PodMonitor", "crds/monitoring.coreos.com_podmonitors.yaml",
+            "monitoring.coreos.com/v1/PrometheusRule", "crds/monitoring.coreos.com_prometheusrules.yaml");
     private static final Set<String> OBJECT_META = Set.of("name", "namespace", "labels", "annotations");
 
     private CrdSchemas() {

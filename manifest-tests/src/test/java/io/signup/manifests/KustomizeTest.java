@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.util.List;
 import java.util.stream.StreamSupport;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -15,7 +16,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 class KustomizeTest {
 
     @ParameterizedTest
-    @ValueSource(strings = { "k8s", "k8s/dev-secrets", "knative", "production/k8s", "production/knative" })
+    @ValueSource(strings = { "k8s", "k8s/dev-secrets", "knative", "production/k8s", "production/knative", "monitoring" })
     void kustomizationListsEveryManifestOfItsFolder(String folder) throws IOException {
         JsonNode kustomization = Manifests.YAML.readTree(Manifests.root().resolve(folder).resolve("kustomization.yaml").toFile());
         List<String> listed = StreamSupport.stream(kustomization.path("resources").spliterator(), false)
@@ -27,6 +28,17 @@ class KustomizeTest {
     @ValueSource(strings = { "k8s", "k8s/dev-secrets", "knative" })
     void eachBaseFolderRendersEveryResourceItHolds(String folder) {
         assertEquals(Manifests.files(folder).size(), Renders.of(folder).size());
+    }
+
+    @Test
+    void monitoringRendersItsResourcesAndTheDashboardForGrafanasSidecar() throws IOException {
+        List<JsonNode> rendered = Renders.of("monitoring");
+        assertEquals(Manifests.files("monitoring").size() + 1, rendered.size(), "and the dashboard's ConfigMap");
+        JsonNode dashboard = rendered.stream().filter(doc -> doc.path("kind").asText().equals("ConfigMap"))
+                .findFirst().orElseThrow();
+        assertEquals("1", dashboard.path("metadata").path("labels").path("grafana_dashboard").asText());
+        JsonNode json = Manifests.YAML.readTree(dashboard.path("data").path("signup-functions.json").asText());
+        assertEquals("signup-functions", json.path("uid").asText());
     }
 
     @ParameterizedTest

@@ -17,13 +17,13 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 
-/** The manifests in k8s/, knative/ and the production overlay, each parsed into its fabric8 type. */
+/** The manifests in k8s/, knative/, monitoring/ and the production overlay, each parsed into its fabric8 type. */
 final class Manifests {
 
     static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     /** Every folder of manifests: the base, the development Secrets, the production overlay's own resources. */
     static final List<String> FOLDERS = List.of("k8s", "k8s/dev-secrets", "knative", "production/k8s",
-            "production/knative");
+            "production/knative", "monitoring");
 
     /** apiVersion + kind → typed class. A kind missing here is an unexpected resource and fails the parse. */
     private static final Map<String, Class<? extends HasMetadata>> TYPES = Map.ofEntries(
@@ -37,6 +37,8 @@ final class Manifests {
             // Custom resources of operators: checked against their pinned CRD schema (CrdSchemas).
             Map.entry("postgresql.cnpg.io/v1/Cluster", io.fabric8.kubernetes.api.model.GenericKubernetesResource.class),
             Map.entry("postgresql.cnpg.io/v1/Pooler", io.fabric8.kubernetes.api.model.GenericKubernetesResource.class),
+            Map.entry("monitoring.coreos.com/v1/PodMonitor", io.fabric8.kubernetes.api.model.GenericKubernetesResource.class),
+            Map.entry("monitoring.coreos.com/v1/PrometheusRule", io.fabric8.kubernetes.api.model.GenericKubernetesResource.class),
             Map.entry("serving.knative.dev/v1/Service", io.fabric8.knative.serving.v1.Service.class),
             Map.entry("eventing.knative.dev/v1/Broker", io.fabric8.knative.eventing.v1.Broker.class),
             Map.entry("eventing.knative.dev/v1/Trigger", io.fabric8.knative.eventing.v1.Trigger.class),
