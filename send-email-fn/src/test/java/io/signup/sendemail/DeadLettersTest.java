@@ -25,6 +25,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import io.signup.contract.SignupEvent;
 import io.signup.peers.Addresses;
+import io.signup.peers.PrometheusText;
 import io.signup.peers.RecordingSink.Received;
 import io.signup.sendemail.support.SendEmailTestEnvironment;
 
@@ -42,8 +43,11 @@ class DeadLettersTest {
         String id = UUID.randomUUID().toString();
         String data = requested(email, "Dee");
 
+        double keptBefore = metric("dead_letters_kept_total");
         deadLetter(id, data, "503", "{\"error\":\"mail server unavailable, retry later\"}").statusCode(202);
         deadLetter(id, data, "503", "{\"error\":\"mail server unavailable, retry later\"}").statusCode(202);
+        assertEquals(keptBefore + 2, metric("dead_letters_kept_total"));
+        assertEquals(waitingInTheList(), metric("dead_letters_waiting"), "the gauge counts what waits");
 
         JsonPath kept = given().get("/dead-letters").then().statusCode(200).extract().jsonPath();
         Map<String, Object> letter = kept.getMap("find { it.id == '" + id + "' }");
@@ -57,6 +61,7 @@ class DeadLettersTest {
 
         given().post("/dead-letters/replay?id=" + id).then().statusCode(200)
                 .body("replayed", equalTo(1)).body("failed", equalTo(0));
+        assertEquals(waitingInTheList(), metric("dead_letters_waiting"), "recounted after the replay");
 
         List<Received> replayed = BROKER.received().stream().filter(r -> id.equals(r.header("ce-id"))).toList();
         assertEquals(1, replayed.size());
@@ -90,5 +95,16 @@ class DeadLettersTest {
                 .header("ce-knativeerrorcode", code)
                 .header("ce-knativeerrordata", Base64.getEncoder().encodeToString(answer.getBytes(StandardCharsets.UTF_8)))
                 .contentType("application/json").body(data).post("/dead-letters").then();
+    }
+
+    private static double metric(String name) {
+        return PrometheusText.sum(PrometheusText.parse(given().get("/q/metrics").asString()), name, Map.of());
+    }
+
+    /** Dead letters not replayed since they were last seen, from the list an operator reads. */
+    private static double waitingInTheList() {
+        List<Map<String, Object>> letters = given().get("/dead-letters").jsonPath().getList("$");
+        return letters.stream().filter(letter -> letter.get("replayedAt") == null
+                || ((String) letter.get("replayedAt")).compareTo((String) letter.get("lastSeen")) < 0).count();
     }
 }

@@ -123,12 +123,14 @@ public class DeadLetterStore {
     public Uni<Void> replayed(CloudEvent event) {
         return pool.preparedQuery(REPLAYED).execute(Tuple.of(event.getSource().toString(), event.getId()))
                 .invoke(() -> metrics.counter("dead.letters.replayed").increment())
-                .call(this::refreshWaiting)
                 .replaceWithVoid();
     }
 
-    /** Best effort: a failed count leaves the gauge as it was, and never fails the keep or replay around it. */
-    private Uni<Void> refreshWaiting() {
+    /**
+     * Recounts dead_letters_waiting: after each keep, once after a replay run. Best effort: a failed count leaves the
+     * gauge as it was, and never fails the keep or replay around it.
+     */
+    Uni<Void> refreshWaiting() {
         return pool.query(COUNT_WAITING).execute()
                 .invoke(rows -> waiting.set(rows.iterator().next().getLong(0)))
                 .replaceWithVoid()

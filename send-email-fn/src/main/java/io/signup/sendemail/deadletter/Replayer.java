@@ -49,6 +49,7 @@ public class Replayer {
                                 event.getId(), e.getMessage()))
                         .onFailure().recoverWithItem(false))
                 .collect().asList()
+                .call(store::refreshWaiting)
                 .map(results -> new JsonObject()
                         .put("replayed", results.stream().filter(ok -> ok).count())
                         .put("failed", results.stream().filter(ok -> !ok).count())));
