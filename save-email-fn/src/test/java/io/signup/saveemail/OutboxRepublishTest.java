@@ -48,6 +48,8 @@ class OutboxRepublishTest {
         assertNull(pending.get("published_at"), "still pending");
         assertEquals(1, pending.get("attempts"));
         assertNotNull(pending.get("last_error"));
+        assertEquals(0, pending.get("broker_status"), "no answer from a stopped Broker");
+        assertNotNull(pending.get("last_attempt_at"));
         assertEquals(0, eventsFor(email).size());
 
         republishOverPlainHttp();
@@ -55,6 +57,7 @@ class OutboxRepublishTest {
         assertEquals(1, eventsFor(email).size(), "delivered by the republish");
         assertEquals(pending.get("id").toString(), eventsFor(email).get(0).header("ce-id"));
         assertNotNull(outboxRecordFor(email).get("published_at"));
+        assertEquals(202, outboxRecordFor(email).get("broker_status"), "the Broker's answer, for the timeline");
 
         republishOverPlainHttp();
         assertEquals(1, eventsFor(email).size(), "published records are not sent again");
@@ -147,6 +150,7 @@ class OutboxRepublishTest {
         assertNotNull(setAside.get("dead_at"), "set aside");
         assertNull(setAside.get("published_at"));
         assertTrue(setAside.get("last_error").toString().contains("400"), setAside.get("last_error").toString());
+        assertEquals(400, setAside.get("broker_status"));
         republishOverPlainHttp();
         assertEquals(1, (int) outboxRecordFor(poison).get("attempts"), "a set-aside record is not tried again");
     }

@@ -53,13 +53,13 @@ public class BrokerClient {
     private static final Set<Integer> RETRYABLE_STATUS = Set.of(404, 408, 409, 429);
 
     private static final int CONNECTIONS = 16;
-    private static final TypeLiteral<Uni<Void>> ATTEMPT = new TypeLiteral<>() {
+    private static final TypeLiteral<Uni<Integer>> ATTEMPT = new TypeLiteral<>() {
     };
 
     private final SaveEmailConfig.Broker config;
     private final WebClient client;
     private final MeterRegistry metrics;
-    private final TypedGuard<Uni<Void>> breaker;
+    private final TypedGuard<Uni<Integer>> breaker;
     private final List<Runnable> backlogListeners = new CopyOnWriteArrayList<>();
     private volatile CircuitBreakerState state = CircuitBreakerState.CLOSED;
     private volatile Instant openedAt = Instant.MIN;
@@ -98,8 +98,10 @@ public class BrokerClient {
     /**
      * Sends the event, retrying what a retry can fix. Fails with {@link BrokerException} when the Broker did not take
      * it (the record then stays pending in the outbox).
+     *
+     * @return the Broker's answer (a 2xx status), which the record keeps for the event's timeline
      */
-    public Uni<Void> publish(OutboxEvent record) {
+    public Uni<Integer> publish(OutboxEvent record) {
         if (config.url().isEmpty()) {
             return Uni.createFrom().failure(new BrokerException("no sink configured (K_SINK is not set)", 0));
         }
@@ -141,7 +143,7 @@ public class BrokerClient {
         backlogListeners.add(listener);
     }
 
-    private Uni<Void> guardedAttempt(String url, CloudEvent event) {
+    private Uni<Integer> guardedAttempt(String url, CloudEvent event) {
         return breaker.get(() -> attempt(url, event))
                 .onFailure(CircuitBreakerOpenException.class).transform(open -> BrokerException.notAttempted(
                         "not sent: the Broker failed " + config.breaker().failures()
@@ -196,7 +198,7 @@ public class BrokerClient {
         return builder.build();
     }
 
-    private Uni<Void> attempt(String url, CloudEvent event) {
+    private Uni<Integer> attempt(String url, CloudEvent event) {
         // Binary mode: attributes become ce-* headers and datacontenttype becomes Content-Type, so data stays JSON.
         var response = VertxMessageFactory.createWriter(client.postAbs(url).timeout(config.timeout().toMillis()))
                 .writeBinary(event);
@@ -214,11 +216,11 @@ public class BrokerClient {
         return BrokerException.timedOut("broker did not answer within " + config.timeout());
     }
 
-    private static Void accepted(HttpResponse<?> response) {
+    private static Integer accepted(HttpResponse<?> response) {
         if (response.statusCode() / 100 != 2) {
             throw new BrokerException("broker answered " + response.statusCode(), response.statusCode());
         }
-        return null;
+        return response.statusCode();
     }
 
     /** Whether a retry may fix {@code failure}: no answer, 5xx, or a status Knative itself retries. */

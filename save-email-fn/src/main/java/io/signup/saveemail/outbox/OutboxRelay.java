@@ -64,13 +64,19 @@ public class OutboxRelay {
             returning id, type, subscriber_id, payload, created_at, attempts, traceparent, tracestate""";
     private static final String COUNT_PENDING_SQL = """
             select count(*), min(created_at) from outbox_event where published_at is null and dead_at is null""";
-    private static final String MARK_PUBLISHED_SQL = "update outbox_event set published_at = now() where id = $1";
+    /** Each attempt's end keeps the Broker's status and its time, for the event's timeline (0: no answer). */
+    private static final String MARK_PUBLISHED_SQL = """
+            update outbox_event set published_at = now(), last_attempt_at = now(), broker_status = $2 where id = $1""";
     private static final String RELEASE_SQL = """
-            update outbox_event set available_at = now(), attempts = attempts + 1, last_error = $1 where id = $2""";
+            update outbox_event set available_at = now(), attempts = attempts + 1, last_error = $1, broker_status = $3,
+                last_attempt_at = now()
+            where id = $2""";
     /** Records claimed or leased but not sent (the Broker's circuit is open): due again, with no attempt counted. */
     private static final String RELEASE_UNSENT_SQL = "update outbox_event set available_at = now() where id = any($1)";
     private static final String SET_ASIDE_SQL = """
-            update outbox_event set dead_at = now(), attempts = attempts + 1, last_error = $1 where id = $2""";
+            update outbox_event set dead_at = now(), attempts = attempts + 1, last_error = $1, broker_status = $3,
+                last_attempt_at = now()
+            where id = $2""";
     private static final String PRUNE_SQL = "delete from outbox_event where published_at < $1";
 
     private final BrokerClient broker;
@@ -143,7 +149,7 @@ public class OutboxRelay {
             return Uni.createFrom().voidItem();
         }
         return broker.publish(record)
-                .chain(() -> markPublished(record.id, DIRECT))
+                .chain(status -> markPublished(record.id, status, DIRECT))
                 .onFailure().recoverWithUni(failure -> failed(record, failure).chain(this::refreshPending));
     }
 
@@ -186,7 +192,7 @@ public class OutboxRelay {
         Uni<Batch> chain = Uni.createFrom().item(new Batch(0, 0, false));
         for (OutboxEvent record : records) {
             chain = chain.chain(batch -> batch.brokerDown() ? Uni.createFrom().item(batch) : broker.publish(record)
-                    .chain(() -> markPublished(record.id, REPUBLISH))
+                    .chain(status -> markPublished(record.id, status, REPUBLISH))
                     .replaceWith(new Batch(batch.tried() + 1, batch.published() + 1, false))
                     .onFailure().recoverWithUni(failure -> isUnsent(failure)
                             // Refused unsent by the breaker: left with the untried rest, released below.
@@ -261,8 +267,8 @@ public class OutboxRelay {
      * One autocommitted statement on the pool, without a Hibernate session or transaction: the row is ours by its
      * lease, and this is the only write after the Broker took the event. outbox_published_total{path=...}
      */
-    private Uni<Void> markPublished(UUID id, String path) {
-        return pool.preparedQuery(MARK_PUBLISHED_SQL).execute(Tuple.of(id))
+    private Uni<Void> markPublished(UUID id, int brokerStatus, String path) {
+        return pool.preparedQuery(MARK_PUBLISHED_SQL).execute(Tuple.of(id, (short) brokerStatus))
                 .invoke(() -> metrics.counter("outbox.published", "path", path).increment())
                 .replaceWithVoid();
     }
@@ -309,8 +315,9 @@ public class OutboxRelay {
 
     private Uni<Void> record(UUID id, Throwable failure, String sql) {
         String error = String.valueOf(failure.getMessage());
+        short status = (short) (failure instanceof BrokerException broker ? broker.status() : 0);
         return pool.preparedQuery(sql)
-                .execute(Tuple.of(error.substring(0, Math.min(error.length(), LAST_ERROR_MAX_LENGTH)), id))
+                .execute(Tuple.of(error.substring(0, Math.min(error.length(), LAST_ERROR_MAX_LENGTH)), id, status))
                 .replaceWithVoid()
                 .onFailure().invoke(e -> Log.warnf("Event %s stays leased until its lease ends: %s", id, e.getMessage()))
                 .onFailure().recoverWithNull();

@@ -34,7 +34,7 @@ public class MailDeliveries {
         RESEND,
         /** An instance died while sending it; under at most once nothing is sent, and it is now recorded unknown. */
         UNKNOWN_RECORDED,
-        /** The mail was sent already, or its outcome was recorded unknown: nothing to do. */
+        /** The mail was sent already, or its outcome was recorded unknown or suppressed: nothing to do. */
         DONE,
         /** Another delivery is sending it now: retry later. */
         IN_FLIGHT
@@ -54,6 +54,11 @@ public class MailDeliveries {
             update mail_delivery set state = 'UNKNOWN', updated_at = now() where event_key = $1 and state = 'SENDING'""";
     private static final String SENT = "update mail_delivery set state = 'SENT', updated_at = now() where event_key = $1";
     private static final String RELEASE = "delete from mail_delivery where event_key = $1 and state = 'SENDING'";
+    /** Settles an event that must not be mailed, unless a delivery of it already claimed or sent it. */
+    private static final String SUPPRESSED = """
+            insert into mail_delivery (event_key, state, lease_until, message_id, updated_at)
+            values ($1, 'SUPPRESSED', now(), $2, now())
+            on conflict (event_key) do nothing""";
 
     private static final Duration MARK_BACKOFF = Duration.ofMillis(200);
     private static final int MARK_RETRIES = 5;
@@ -92,7 +97,7 @@ public class MailDeliveries {
                 }));
     }
 
-    /** An existing row nobody could claim: SENT or UNKNOWN is settled; SENDING is held by a live lease. */
+    /** An existing row nobody could claim: SENT, UNKNOWN or SUPPRESSED is settled; SENDING is held by a live lease. */
     private static Claim claimOf(RowSet<Row> rows) {
         return rows.iterator().hasNext() && !"SENDING".equals(rows.iterator().next().getString("state"))
                 ? Claim.DONE : Claim.IN_FLIGHT;
@@ -108,6 +113,16 @@ public class MailDeliveries {
                 .onFailure().retry().withBackOff(MARK_BACKOFF).atMost(MARK_RETRIES)
                 .onFailure().invoke(e -> Log.errorf("Event %s was mailed but could not be marked so: %s", event, e))
                 .onFailure().recoverWithNull();
+    }
+
+    /**
+     * The event is not mailed (the address unsubscribed since): settled, so a redelivery sends nothing, and its
+     * timeline says why. Blocks the calling worker thread at most the send timeout.
+     *
+     * @throws StateUnavailableException when the database does not answer
+     */
+    public void suppressed(EventKey event, String messageId) {
+        await(pool.preparedQuery(SUPPRESSED).execute(Tuple.of(event.toString(), messageId)).replaceWithVoid());
     }
 
     /** The send failed: a redelivery may try again at once. */

@@ -101,6 +101,7 @@ public class MailService {
         String name = name(event, kind, data.name());
         String token = token(event, kind, data.unsubscribeToken());
         if (data.confirmedAt() != null && suppressions.unsubscribedAfter(recipient, data.confirmedAt())) {
+            deliveries.suppressed(event, event.messageId(sender.fromDomain()));
             Log.infof("Event %s not mailed: the address unsubscribed after confirming", event);
             count(kind, "suppressed", "none");
             return;
