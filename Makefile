@@ -80,6 +80,10 @@ replay: ## For a running make run stack: send the dead letters back into the Bro
 	curl -fsS -X POST "http://localhost:$(or $(SEND_EMAIL_PORT),8082)/dead-letters/replay$(if $(ID),?id=$(ID))"
 	@echo
 
+.PHONY: event
+event: ## One event's path (ID=<event id>, or EMAIL=<address> for all of its events): stored, published, delivered, mailed or dead-lettered, replayed
+	ID='$(ID)' EMAIL='$(EMAIL)' java -cp local-stack/target/local-stack.jar io.signup.local.Timeline
+
 .PHONY: bench
 bench: $(PACKAGED) ## Measure start, memory, throughput, latency and cost here (native too after make native native-floors)
 	java -Dsignup.root=$(CURDIR) -jar bench/target/bench.jar

@@ -34,6 +34,8 @@ import io.fabric8.knative.eventing.v1.Trigger;
 final class Dispatcher implements AutoCloseable {
 
     private static final int ERROR_DATA_MAX_BYTES = 1024;
+    /** A delivery record keeps the start of a failed answer; the dead letter keeps more of it. */
+    private static final int ANSWER_MAX_BYTES = 300;
 
     private final KnativeConfig config;
     private final Function<String, URI> services;
@@ -97,12 +99,14 @@ final class Dispatcher implements AutoCloseable {
         int retries = delivery == null || delivery.getRetry() == null ? 0 : delivery.getRetry();
         int status;
         byte[] body = new byte[0];
+        // A delivery is recorded at its start: what the subscriber did while answering (a mail) comes after it.
+        Instant started = Instant.now();
         try {
             HttpResponse<byte[]> response = send(subscriber, event);
             status = response.statusCode();
             body = response.body();
             if (status / 100 == 2) {
-                record(event, trigger, subscriber, attempt, status, "delivered");
+                record(event, trigger, subscriber, attempt, started, status, "delivered", null);
                 reply(response).ifPresent(this::ingest);
                 pending.done(pendingDelivery);
                 return;
@@ -114,13 +118,13 @@ final class Dispatcher implements AutoCloseable {
             return;
         }
         if (retryable(status) && attempt <= retries) {
-            record(event, trigger, subscriber, attempt, status, "retrying");
+            record(event, trigger, subscriber, attempt, started, status, "retrying", body);
             PendingDeliveries.Pending next = pending.next(pendingDelivery);
             dispatcher.schedule(() -> attemptLogged(next, trigger), backoff(delivery, attempt).toMillis(),
                     TimeUnit.MILLISECONDS);
             return;
         }
-        record(event, trigger, subscriber, attempt, status, "dead-lettered");
+        record(event, trigger, subscriber, attempt, started, status, "dead-lettered", body);
         if (deadLetter(event, delivery, subscriber, status, body)) {
             pending.done(pendingDelivery); // else it stays, and the next start of the Broker tries again
         }
@@ -199,9 +203,12 @@ final class Dispatcher implements AutoCloseable {
         return status == 0 || status >= 500 || status == 404 || status == 408 || status == 409 || status == 429;
     }
 
-    private void record(CloudEvent event, Trigger trigger, URI subscriber, int attempt, int status, String outcome) {
+    private void record(CloudEvent event, Trigger trigger, URI subscriber, int attempt, Instant started, int status,
+            String outcome, byte[] answer) {
+        String text = answer == null ? null : new String(answer, 0, Math.min(answer.length, ANSWER_MAX_BYTES),
+                java.nio.charset.StandardCharsets.UTF_8);
         deliveries.add(new LocalBroker.Delivery(event.getId(), event.getType(), trigger.getMetadata().getName(),
-                subscriber.toString(), attempt, status, outcome, Instant.now()));
+                subscriber.toString(), attempt, status, outcome, text, started));
         System.out.printf("[broker] %s %s -> %s (trigger %s): %s, attempt %d, status %d%n", event.getType(),
                 event.getId(), subscriber, trigger.getMetadata().getName(), outcome, attempt, status);
     }

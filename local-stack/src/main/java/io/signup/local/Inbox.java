@@ -3,6 +3,8 @@ package io.signup.local;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,7 +33,8 @@ import io.signup.peers.MimeParts;
 
 /**
  * A real SMTP server (GreenMail) and a page to read what it received: {@code /} lists the mails, {@code /messages/N}
- * shows one (HTML and text parts, headers), {@code /api/messages} gives the same as JSON.
+ * shows one (HTML and text parts, headers), {@code /api/messages} gives the same as JSON. With a {@link Timeline},
+ * each mail links to its event's path ({@code /timeline?message-id=...}, also {@code ?id=} and {@code ?email=}).
  */
 public final class Inbox implements AutoCloseable {
 
@@ -46,10 +49,13 @@ public final class Inbox implements AutoCloseable {
     private final int smtpPort;
     private final List<Mail> earlier = new CopyOnWriteArrayList<>();
     private final HttpServer web;
+    private final Timeline timeline;
     private GreenMail smtp;
 
-    public Inbox(int smtpPort, int webPort) {
+    /** @param timeline where each mail's event path is read; null for no links */
+    public Inbox(int smtpPort, int webPort, Timeline timeline) {
         this.smtpPort = smtpPort;
+        this.timeline = timeline;
         startSmtp();
         try {
             web = HttpServer.create(new InetSocketAddress("localhost", webPort), 0);
@@ -151,6 +157,8 @@ public final class Inbox implements AutoCloseable {
             answer(exchange, "application/json", JSON.writeValueAsString(mails));
         } else if (path.equals("/")) {
             answer(exchange, "text/html;charset=utf-8", listPage(mails));
+        } else if (path.equals("/timeline") && timeline != null) {
+            answer(exchange, "text/html;charset=utf-8", timelinePage(exchange.getRequestURI().getRawQuery()));
         } else if (path.matches("/messages/\\d+") && Integer.parseInt(path.substring(10)) < mails.size()) {
             answer(exchange, "text/html;charset=utf-8", mailPage(mails.get(Integer.parseInt(path.substring(10)))));
         } else {
@@ -158,26 +166,82 @@ public final class Inbox implements AutoCloseable {
         }
     }
 
-    private static String listPage(List<Mail> mails) {
+    private String listPage(List<Mail> mails) {
         StringBuilder rows = new StringBuilder();
         for (int i = mails.size() - 1; i >= 0; i--) {
             Mail mail = mails.get(i);
             rows.append("<tr><td>").append(escape(mail.receivedAt().toString())).append("</td><td>")
                     .append(escape(mail.to())).append("</td><td><a href=\"/messages/").append(i).append("\">")
-                    .append(escape(mail.subject())).append("</a></td></tr>\n");
+                    .append(escape(mail.subject())).append("</a></td>").append(timelineCell(mail)).append("</tr>\n");
         }
         return page("Inbox (" + mails.size() + ")", mails.isEmpty()
                 ? "<p>No mail yet. Sign up on the form and it appears here.</p>"
-                : "<table><thead><tr><th>Received</th><th>To</th><th>Subject</th></tr></thead><tbody>\n" + rows
-                        + "</tbody></table>");
+                : "<table><thead><tr><th>Received</th><th>To</th><th>Subject</th>" + (timeline == null ? ""
+                        : "<th>Event</th>") + "</tr></thead><tbody>\n" + rows + "</tbody></table>");
     }
 
-    private static String mailPage(Mail mail) {
+    private String timelineCell(Mail mail) {
+        if (timeline == null) {
+            return "";
+        }
+        String messageId = mail.headers().get("Message-ID");
+        return messageId == null ? "<td></td>" : "<td><a class=\"timeline\" href=\"" + timelineLink(messageId)
+                + "\">timeline</a></td>";
+    }
+
+    private static String timelineLink(String messageId) {
+        return "/timeline?message-id=" + URLEncoder.encode(messageId, StandardCharsets.UTF_8);
+    }
+
+    /** The path of the event a mail was sent for ({@code message-id}), of one event ({@code id}) or of an address. */
+    private String timelinePage(String query) {
+        Map<String, String> asked = new LinkedHashMap<>();
+        for (String pair : query == null ? new String[0] : query.split("&")) {
+            String[] parts = pair.split("=", 2);
+            asked.put(URLDecoder.decode(parts[0], StandardCharsets.UTF_8),
+                    parts.length < 2 ? "" : URLDecoder.decode(parts[1], StandardCharsets.UTF_8));
+        }
+        Timeline.Answer answer;
+        try {
+            if (asked.containsKey("message-id")) {
+                answer = timeline.ofMessageId(asked.get("message-id"));
+            } else if (asked.containsKey("id")) {
+                answer = timeline.ofEvent(asked.get("id"));
+            } else if (asked.containsKey("email")) {
+                answer = timeline.ofAddress(asked.get("email"));
+            } else {
+                return page("Timeline", "<p>Name an event: ?id=, ?message-id= or ?email=.</p>");
+            }
+        } catch (IOException e) {
+            return page("Timeline", "<p><a href=\"/\">&larr; Inbox</a></p><p>Not available: "
+                    + escape(String.valueOf(e.getMessage())) + "</p>");
+        }
+        StringBuilder body = new StringBuilder("<p><a href=\"/\">&larr; Inbox</a></p>");
+        if (answer.events().isEmpty()) {
+            body.append("<p>No record of ").append(escape(answer.subject())).append(".</p>");
+        }
+        for (Timeline.Path event : answer.events()) {
+            body.append("<h2>").append(escape(event.type())).append(" <small>").append(escape(event.id()))
+                    .append("</small></h2><table class=\"steps\"><tbody>\n");
+            for (Timeline.Step step : event.steps()) {
+                body.append("<tr><td>").append(escape(step.at().toString())).append("</td><th>")
+                        .append(escape(step.what())).append("</th><td>").append(escape(step.detail()))
+                        .append("</td></tr>\n");
+            }
+            body.append("</tbody></table>");
+        }
+        return page("Timeline of " + answer.subject(), body.toString());
+    }
+
+    private String mailPage(Mail mail) {
         StringBuilder headers = new StringBuilder();
         mail.headers().forEach((name, value) -> headers.append("<tr><th>").append(escape(name)).append("</th><td>")
                 .append(escape(value)).append("</td></tr>\n"));
+        String messageId = mail.headers().get("Message-ID");
+        String link = timeline == null || messageId == null ? ""
+                : "<br><a class=\"timeline\" href=\"" + timelineLink(messageId) + "\">What happened to its event</a>";
         return page(mail.subject(), "<p><a href=\"/\">&larr; Inbox</a></p><p>To: " + escape(mail.to()) + "<br>Received: "
-                + escape(mail.receivedAt().toString()) + "</p><h2>HTML part</h2><iframe sandbox srcdoc=\""
+                + escape(mail.receivedAt().toString()) + link + "</p><h2>HTML part</h2><iframe sandbox srcdoc=\""
                 + escape(String.valueOf(mail.html())) + "\"></iframe><h2>Text part</h2><pre>"
                 + escape(String.valueOf(mail.text())) + "</pre><h2>Headers</h2><table class=\"headers\">" + headers
                 + "</table>");

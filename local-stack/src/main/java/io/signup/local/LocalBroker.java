@@ -31,9 +31,13 @@ import io.cloudevents.http.HttpMessageFactory;
  */
 public final class LocalBroker implements AutoCloseable {
 
-    /** What happened to one event at one Trigger. */
+    /**
+     * What happened to one event at one Trigger: the attempt (and when it started), the subscriber's status (0: no
+     * answer) and the start of its answer when it was not a 2xx (what it said went wrong, e.g. the mail server's
+     * refusal).
+     */
     public record Delivery(String eventId, String eventType, String trigger, String subscriber, int attempts,
-            int status, String outcome, Instant at) {
+            int status, String outcome, String answer, Instant at) {
     }
 
     private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())

@@ -77,8 +77,13 @@ public final class LocalStack implements AutoCloseable {
         database = new TestDatabase(settings.runDirectory().resolve("postgres"), settings.postgresPort());
         database.start();
         parts.add(database::stop);
-        inbox = new Inbox(settings.smtpPort(), settings.inboxPort());
+        inbox = new Inbox(settings.smtpPort(), settings.inboxPort(), timeline());
         parts.add(inbox);
+    }
+
+    /** What make event and the inbox's links read: send-email-fn's /events and the local Broker's deliveries. */
+    public Timeline timeline() {
+        return new Timeline(URI.create(sendUrl()), null, URI.create("http://localhost:" + settings.brokerPort()));
     }
 
     /** The local Broker with knative/'s delivery spec (retries shortened if overridden), routing to our ports. */
@@ -286,6 +291,7 @@ public final class LocalStack implements AutoCloseable {
                   Inbox:          %s  (JSON: %sapi/messages)
                   Local Broker:   %s  (deliveries: %sdeliveries)
                   Dead letters:   make dead-letters, make replay
+                  One event:      make event ID=<event id> (or EMAIL=<address>), or a mail's timeline link
                   Postgres data:  %s
                   Function logs:  %s
                 Ctrl-C stops everything.

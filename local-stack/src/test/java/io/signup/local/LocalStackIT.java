@@ -110,6 +110,44 @@ class LocalStackIT {
         assertEquals("UNSUBSCRIBED", status(email));
         await().atMost(WAIT).until(() -> delivered(SignupEvent.UNSUBSCRIBED, email));
         assertEquals(2, mails(email).size(), "confirmation and welcome, nothing after unsubscribing");
+
+        theTimelineShowsEachEventsWholePath(email, confirmation, welcome);
+    }
+
+    /**
+     * What make event prints for the address, and what the inbox's timeline link shows: each event stored,
+     * published, delivered by its Trigger and mailed with the Message-ID the mail carries.
+     */
+    private static void theTimelineShowsEachEventsWholePath(String email, JsonNode confirmation, JsonNode welcome)
+            throws Exception {
+        Timeline.Answer answer = stack.timeline().ofAddress(email);
+        String text = Timeline.text(answer);
+        System.out.println("make event EMAIL=" + email + ":\n" + text);
+        assertEquals(List.of(SignupEvent.REQUESTED.type(), SignupEvent.CONFIRMED.type(), SignupEvent.UNSUBSCRIBED.type()),
+                answer.events().stream().map(Timeline.Path::type).toList(), text);
+        assertEquals(List.of("stored", "published", "delivered", "mailed"), whats(answer.events().get(0)), text);
+        assertEquals(List.of("stored", "published", "delivered", "mailed"), whats(answer.events().get(1)), text);
+        assertEquals(List.of("stored", "published", "delivered"), whats(answer.events().get(2)), text);
+        assertTrue(detail(answer.events().get(0), "delivered").startsWith("Trigger send-confirmation-mail -> "), text);
+        assertTrue(detail(answer.events().get(1), "delivered").startsWith("Trigger send-welcome-mail -> "), text);
+        assertTrue(detail(answer.events().get(0), "published").startsWith("the Broker answered 202"), text);
+        assertTrue(detail(answer.events().get(0), "mailed").contains(confirmation.get("headers").get("Message-ID")
+                .asText()), text);
+
+        browser.get(stack.inbox().url());
+        browser.findElement(By.cssSelector("a.timeline")).click(); // the newest mail first: the welcome
+        new WebDriverWait(browser, WAIT).until(ExpectedConditions.titleContains("Timeline"));
+        String page = browser.findElement(By.tagName("body")).getText();
+        assertTrue(page.contains(SignupEvent.CONFIRMED.type()) && page.contains("send-welcome-mail")
+                && page.contains(welcome.get("headers").get("Message-ID").asText()), page);
+    }
+
+    private static List<String> whats(Timeline.Path event) {
+        return event.steps().stream().map(Timeline.Step::what).toList();
+    }
+
+    private static String detail(Timeline.Path event, String what) {
+        return event.steps().stream().filter(step -> step.what().equals(what)).findFirst().orElseThrow().detail();
     }
 
     @Test

@@ -24,6 +24,7 @@ import io.signup.local.Inbox;
 import io.signup.local.LocalStack;
 import io.signup.local.StackOverrides;
 import io.signup.local.StackSettings;
+import io.signup.local.Timeline;
 import io.signup.peers.FunctionProcess;
 import io.signup.peers.PrometheusText;
 
@@ -61,7 +62,7 @@ public final class Chaos {
      * recorded unknown (at most once).
      */
     record Row(String fault, int accepted, int mails, int lost, int duplicated, int windowDuplicates, int unknown,
-            long recoveryMs, String note) {
+            long recoveryMs, String note, String timeline) {
     }
 
     /** What a fault acts on. */
@@ -158,18 +159,47 @@ public final class Chaos {
             duplicated += (int) messageIds.stream().distinct().count() - 1;
         }
         String note = "";
+        String timeline = "";
         if (victimExpected) {
             boolean kept = deadLetterFor(victim);
             note = kept && !mails.containsKey(victim) ? "550 recipient kept as a dead letter, not mailed"
                     : "550 recipient NOT in the dead letters";
             lost += kept ? 0 : 1;
+            if (kept) {
+                timeline = replayedOnceAccepted(victim);
+                note += mailsTo(Set.of(victim)).containsKey(victim) ? "; replayed once accepted: mailed"
+                        : "; replayed once accepted: NOT mailed";
+            }
         } else if (fault.name().contains("crash window") && accepted.contains(victim)) {
             List<String> victimMails = mails.getOrDefault(victim, List.of());
             note = "victim mailed " + victimMails.size() + " time(s), " + victimMails.stream().distinct().count()
                     + " Message-ID(s)";
         }
         return new Row(fault.name(), accepted.size(), mails.values().stream().mapToInt(List::size).sum(),
-                lost, duplicated, windowDuplicates, unknown.size(), recoveryMs, note);
+                lost, duplicated, windowDuplicates, unknown.size(), recoveryMs, note, timeline);
+    }
+
+    /**
+     * What an operator does once the refused mailbox exists: the server takes it again, its dead letter is replayed
+     * by id, and its mail goes out. Returns what make event then prints for the address.
+     */
+    private String replayedOnceAccepted(String victim) {
+        smtp.clear();
+        try {
+            Timeline.Answer before = stack.timeline().ofAddress(victim);
+            for (Timeline.Path event : before.events()) {
+                post(stack.sendUrl() + "/dead-letters/replay?id=" + event.id());
+            }
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (!mailsTo(Set.of(victim)).containsKey(victim) && System.nanoTime() < deadline) {
+                sleep(Duration.ofMillis(200));
+            }
+            String text = Timeline.text(stack.timeline().ofAddress(victim));
+            System.out.println("[chaos] make event EMAIL=" + victim + "\n" + text);
+            return text;
+        } catch (java.io.IOException e) {
+            return "timeline unavailable: " + e.getMessage();
+        }
     }
 
     private void signUp(String email, Set<String> accepted) {

@@ -15,7 +15,7 @@ import io.signup.peers.FunctionProcess;
  * and still no accepted signup without its mail and none with two, except what the crash window explains. One of
  * them puts the kill inside the window on purpose (after the mail server took the victim's mail, before
  * send-email-fn hears its 250), so the decided behaviour is asserted, not met by chance: at least once, the victim
- * gets its mail twice, with one Message-ID.
+ * gets its mail twice, with one Message-ID. The refused recipient's timeline shows its dead letter and its replay.
  */
 class ChaosIT {
 
@@ -35,8 +35,19 @@ class ChaosIT {
             assertEquals(0, row.duplicated(), row.fault() + ": duplicated outside the crash window");
             assertEquals(0, row.unknown(), row.fault() + ": at least once leaves no outcome unknown");
         }
-        assertTrue(result.rows().get(0).note().startsWith("550 recipient kept as a dead letter"),
-                result.rows().get(0).note());
+        Chaos.Row refused = result.rows().get(0);
+        assertTrue(refused.note().startsWith("550 recipient kept as a dead letter, not mailed; replayed once "
+                + "accepted: mailed"), refused.note());
+        // make event for the victim: the whole path, the refusal, the dead letter and the replay included, in order.
+        List<String> path = List.of(" stored ", " published ", " dead-lettered ", " dead letter ", " replayed ",
+                " delivered ", " mailed ");
+        int from = 0;
+        for (String step : path) {
+            int at = refused.timeline().indexOf(step, from);
+            assertTrue(at >= 0, step.strip() + " after the step before, in:\n" + refused.timeline());
+            from = at;
+        }
+        assertTrue(refused.timeline().contains("550"), "the server's refusal is shown: " + refused.timeline());
         Chaos.Row window = result.rows().stream().filter(row -> row.fault().contains("crash window")).findFirst()
                 .orElseThrow();
         // The victim at least: a mail to someone else between its 250 and its mark at that instant is one more.
