@@ -67,6 +67,10 @@ run: $(RUN_BUILDS) ## Build what changed, then run the whole system here: page :
 stats: ## For a running make run stack: invocations, errors, p50/p99 and CPU seconds per function
 	java -cp local-stack/target/local-stack.jar io.signup.local.Stats
 
+.PHONY: dashboard-snapshot
+dashboard-snapshot: ## For a running make run stack: a real Prometheus scrapes it (SNAPSHOT_WINDOW, PT3M), then monitoring/'s dashboard is drawn from it (target/dashboard/)
+	java -Dsignup.root=$(CURDIR) -cp local-stack/target/local-stack.jar io.signup.local.DashboardSnapshot
+
 .PHONY: chaos
 chaos: $(RUN_BUILDS) ## Faults under load on the make run stack; fails unless every accepted signup got exactly one mail
 	java -Dsignup.root=$(CURDIR) -Dsignup.packaging=$(PACKAGING) -cp local-stack/target/local-stack.jar io.signup.local.chaos.Chaos

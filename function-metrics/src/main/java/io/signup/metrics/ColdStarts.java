@@ -9,6 +9,7 @@ import jakarta.enterprise.event.Observes;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
@@ -39,8 +40,13 @@ public class ColdStarts {
         this.nonApplicationRoot = "/" + root.replaceAll("^/+|/+$", "") + "/";
     }
 
+    /**
+     * 1 for this process, read at each scrape rather than incremented once: a counter incremented at startup can be
+     * lost when a registry joins the composite after it (seen as 0 in two of the three functions).
+     */
     void started(@Observes StartupEvent event) {
-        metrics.counter("function.starts").increment();
+        FunctionCounter.builder("function.starts", this, process -> 1.0)
+                .description("Processes started: 1 per process, summed over pods for the starts").register(metrics);
     }
 
     void install(@Observes Router router) {
@@ -61,9 +67,12 @@ public class ColdStarts {
         Duration sinceStart = Duration.ofMillis(
                 System.currentTimeMillis() - ManagementFactory.getRuntimeMXBean().getStartTime());
         Duration cpu = Duration.ofNanos(processCpuNanos());
-        Gauge.builder("function.cold.start", sinceStart, ColdStarts::seconds).baseUnit("seconds")
+        // Held strongly: a gauge keeps only a weak reference, and these values have no other owner (collected, the
+        // gauge reads NaN).
+        Gauge.builder("function.cold.start", sinceStart, ColdStarts::seconds).strongReference(true)
+                .baseUnit("seconds")
                 .description("From the process start to the end of its first request outside /q/").register(metrics);
-        Gauge.builder("function.cold.start.cpu", cpu, ColdStarts::seconds).baseUnit("seconds")
+        Gauge.builder("function.cold.start.cpu", cpu, ColdStarts::seconds).strongReference(true).baseUnit("seconds")
                 .description("CPU time the process had used when its first request ended").register(metrics);
         Log.infof("First request served %d ms after the process started, with %d ms of CPU", sinceStart.toMillis(),
                 cpu.toMillis());

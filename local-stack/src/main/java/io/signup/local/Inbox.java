@@ -35,6 +35,7 @@ import io.signup.peers.MimeParts;
  * A real SMTP server (GreenMail) and a page to read what it received: {@code /} lists the mails, {@code /messages/N}
  * shows one (HTML and text parts, headers), {@code /api/messages} gives the same as JSON. With a {@link Timeline},
  * each mail links to its event's path ({@code /timeline?message-id=...}, also {@code ?id=} and {@code ?email=}).
+ * With {@link FunctionFigures}, {@code /figures} charts each function's figures (what {@code make stats} prints).
  */
 public final class Inbox implements AutoCloseable {
 
@@ -50,12 +51,17 @@ public final class Inbox implements AutoCloseable {
     private final List<Mail> earlier = new CopyOnWriteArrayList<>();
     private final HttpServer web;
     private final Timeline timeline;
+    private final FunctionFigures figures;
     private GreenMail smtp;
 
-    /** @param timeline where each mail's event path is read; null for no links */
-    public Inbox(int smtpPort, int webPort, Timeline timeline) {
+    /**
+     * @param timeline where each mail's event path is read; null for no links
+     * @param figures  the functions' figures to chart; null for no figures page
+     */
+    Inbox(int smtpPort, int webPort, Timeline timeline, FunctionFigures figures) {
         this.smtpPort = smtpPort;
         this.timeline = timeline;
+        this.figures = figures;
         startSmtp();
         try {
             web = HttpServer.create(new InetSocketAddress("localhost", webPort), 0);
@@ -157,6 +163,8 @@ public final class Inbox implements AutoCloseable {
             answer(exchange, "application/json", JSON.writeValueAsString(mails));
         } else if (path.equals("/")) {
             answer(exchange, "text/html;charset=utf-8", listPage(mails));
+        } else if (path.equals("/figures") && figures != null) {
+            answer(exchange, "text/html;charset=utf-8", page("Function figures", FiguresPage.body(figures)));
         } else if (path.equals("/timeline") && timeline != null) {
             answer(exchange, "text/html;charset=utf-8", timelinePage(exchange.getRequestURI().getRawQuery()));
         } else if (path.matches("/messages/\\d+") && Integer.parseInt(path.substring(10)) < mails.size()) {
@@ -174,10 +182,12 @@ public final class Inbox implements AutoCloseable {
                     .append(escape(mail.to())).append("</td><td><a href=\"/messages/").append(i).append("\">")
                     .append(escape(mail.subject())).append("</a></td>").append(timelineCell(mail)).append("</tr>\n");
         }
-        return page("Inbox (" + mails.size() + ")", mails.isEmpty()
+        String links = figures == null ? "" : "<p><a href=\"/figures\">Function figures</a>: invocations, errors, "
+                + "p50/p99, CPU per call and cold starts of each function, charted as they change.</p>";
+        return page("Inbox (" + mails.size() + ")", links + (mails.isEmpty()
                 ? "<p>No mail yet. Sign up on the form and it appears here.</p>"
                 : "<table><thead><tr><th>Received</th><th>To</th><th>Subject</th>" + (timeline == null ? ""
-                        : "<th>Event</th>") + "</tr></thead><tbody>\n" + rows + "</tbody></table>");
+                        : "<th>Event</th>") + "</tr></thead><tbody>\n" + rows + "</tbody></table>"));
     }
 
     private String timelineCell(Mail mail) {
@@ -224,7 +234,7 @@ public final class Inbox implements AutoCloseable {
             body.append("<h2>").append(escape(event.type())).append(" <small>").append(escape(event.id()))
                     .append("</small></h2><table class=\"steps\"><tbody>\n");
             for (Timeline.Step step : event.steps()) {
-                body.append("<tr><td>").append(escape(step.at().toString())).append("</td><th>")
+                body.append("<tr><td>").append(Timeline.time(step.at())).append("</td><th>")
                         .append(escape(step.what())).append("</th><td>").append(escape(step.detail()))
                         .append("</td></tr>\n");
             }
@@ -251,7 +261,9 @@ public final class Inbox implements AutoCloseable {
         return "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta http-equiv=\"refresh\" content=\"2\">"
                 + "<title>" + escape(title) + "</title><style>body{font:15px system-ui,sans-serif;margin:2rem;color:#1f2933}"
                 + "table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:.4rem .8rem;border-bottom:1px solid #ddd}"
-                + "iframe{width:100%;height:14rem;border:1px solid #ddd}pre{background:#f5f7fa;padding:1rem}</style></head>"
+                + "iframe{width:100%;height:14rem;border:1px solid #ddd}pre{background:#f5f7fa;padding:1rem;overflow-x:auto}"
+                + ".charts{display:flex;flex-wrap:wrap;gap:1rem}.chart{margin:0;padding:.5rem;border:1px solid #e4e7eb}"
+                + "figcaption{font-size:13px;margin-bottom:.3rem}.big{font-size:22px;margin:.2rem 0}</style></head>"
                 + "<body><h1>" + escape(title) + "</h1>" + body + "</body></html>";
     }
 

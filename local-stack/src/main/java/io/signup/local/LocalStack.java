@@ -5,8 +5,10 @@ import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -27,6 +29,10 @@ import io.signup.peers.TestDatabase;
  * kill, restart and outage hooks that make chaos and the tests use), and splitting that ownership would scatter it.
  */
 public final class LocalStack implements AutoCloseable {
+
+    /** The inbox's figures page: a scrape of each function every 2 s, the last 5 minutes kept. */
+    private static final Duration FIGURES_EVERY = Duration.ofSeconds(2);
+    private static final int FIGURES_KEPT = 150;
 
     private final List<AutoCloseable> parts = new ArrayList<>();
     private final StackSettings settings;
@@ -77,7 +83,13 @@ public final class LocalStack implements AutoCloseable {
         database = new TestDatabase(settings.runDirectory().resolve("postgres"), settings.postgresPort());
         database.start();
         parts.add(database::stop);
-        inbox = new Inbox(settings.smtpPort(), settings.inboxPort(), timeline());
+        Map<String, String> scraped = new LinkedHashMap<>();
+        scraped.put("render-html-fn", pageUrl());
+        scraped.put("save-email-fn", saveUrl());
+        scraped.put("send-email-fn", sendUrl());
+        FunctionFigures figures = new FunctionFigures(scraped, FIGURES_EVERY, FIGURES_KEPT);
+        parts.add(figures);
+        inbox = new Inbox(settings.smtpPort(), settings.inboxPort(), timeline(), figures);
         parts.add(inbox);
     }
 
@@ -288,14 +300,14 @@ public final class LocalStack implements AutoCloseable {
 
                 Signup is running.
                   Sign up:        %s
-                  Inbox:          %s  (JSON: %sapi/messages)
+                  Inbox:          %s  (JSON: %sapi/messages; function figures: %sfigures)
                   Local Broker:   %s  (deliveries: %sdeliveries)
                   Dead letters:   make dead-letters, make replay
                   One event:      make event ID=<event id> (or EMAIL=<address>), or a mail's timeline link
                   Postgres data:  %s
                   Function logs:  %s
                 Ctrl-C stops everything.
-                """, stack.pageUrl(), stack.inbox().url(), stack.inbox().url(), stack.broker().url(),
+                """, stack.pageUrl(), stack.inbox().url(), stack.inbox().url(), stack.inbox().url(), stack.broker().url(),
                 stack.broker().url(), settings.runDirectory().resolve("postgres"),
                 settings.runDirectory().resolve("logs"));
         Thread.currentThread().join();

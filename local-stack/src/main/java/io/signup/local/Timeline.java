@@ -226,10 +226,15 @@ public final class Timeline {
         for (Path path : answer.events()) {
             out.append("\nEvent ").append(path.id()).append("  ").append(path.type()).append('\n');
             for (Step step : path.steps()) {
-                out.append(String.format("  %s  %-13s %s%n", TIME.format(step.at()), step.what(), step.detail()));
+                out.append(String.format("  %s  %-13s %s%n", time(step.at()), step.what(), step.detail()));
             }
         }
         return out.toString();
+    }
+
+    /** A step's time as the timeline shows it: UTC, to the millisecond. */
+    static String time(Instant at) {
+        return TIME.format(at);
     }
 
     /** GET as JSON; null for a 404 (nothing known). */

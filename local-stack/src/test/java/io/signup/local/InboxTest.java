@@ -26,7 +26,7 @@ class InboxTest {
     void listsMailsInTheOrderTheyArrivedWhateverTheirRecipients() throws Exception {
         List<String> recipients = List.of("zoe@example.com", "ann@example.com", "zoe@example.com", "max@example.com",
                 "ann@example.com");
-        try (Inbox inbox = new Inbox(FunctionProcess.freePort(), FunctionProcess.freePort(), null)) {
+        try (Inbox inbox = new Inbox(FunctionProcess.freePort(), FunctionProcess.freePort(), null, null)) {
             ServerSetup smtp = new ServerSetup(inbox.smtpPort(), "localhost", ServerSetup.PROTOCOL_SMTP);
             for (int i = 0; i < recipients.size(); i++) {
                 GreenMailUtil.sendTextEmail(recipients.get(i), "from@example.com", "mail " + i, "body " + i, smtp);

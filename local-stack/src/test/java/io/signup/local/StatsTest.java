@@ -24,6 +24,8 @@ class StatsTest {
             http_server_requests_seconds_count{method="POST",status="503",uri="/saveEmail"} 2.0
             http_server_requests_seconds_count{method="GET",status="200",uri="/q/health/ready"} 500.0
             process_cpu_time_ns_total 2.5E9
+            process_start_time_seconds 1.7643E9
+            function_cold_start_seconds 0.412
             """;
 
     /**
@@ -31,8 +33,8 @@ class StatsTest {
      * The exemplar Micrometer writes while tracing is on is not a value.
      */
     @Test
-    void summarisesInvocationsErrorsQuantilesAndCompute() {
-        assertEquals(String.format("%-16s %12s %8s %10s %10s %12s", "save-email-fn", "102", "2", "10.0", "> max",
-                "2.50"), Stats.row("save-email-fn", PrometheusText.parse(METRICS)));
+    void summarisesInvocationsErrorsQuantilesComputeAndColdStart() {
+        assertEquals(String.format("%-16s %12s %8s %10s %10s %12s %14s", "save-email-fn", "102", "2", "10.0", "> max",
+                "2.50", "412"), Stats.row("save-email-fn", Stats.Figures.of(PrometheusText.parse(METRICS))));
     }
 }
