@@ -24,7 +24,8 @@ import io.vertx.ext.web.impl.RoutingContextInternal;
  * The HTTP answers Funqy cannot give by itself. Funqy calls a function on {@code GET} (with query parameters as
  * input), answers 406 to a foreign content type, a bare 400 to malformed JSON, 500 to any exception a function
  * throws, and fails on a {@code POST} without a body. This route runs before Funqy's: it lets only {@code POST} with
- * a JSON body through, and turns every failure into a short JSON error whose status the function's
+ * a strict JSON body through ({@link StrictJson}: a signup, a binary event's data, a structured event), and turns
+ * every failure into a short JSON error whose status the function's
  * {@link FailureMapping} chooses. Quarkus's own endpoints under the non-application root ({@code /q/health}) are left
  * alone.
  */
@@ -67,6 +68,15 @@ public class FunctionHttpGuard {
             if (context.body().available() && context.body().buffer() == null) {
                 // Funqy dereferences the body of every POST; a CloudEvent or call without data has none.
                 ((RoutingContextInternal) context).setBody(Buffer.buffer());
+            }
+            Buffer body = context.body().buffer();
+            if (body != null && body.length() > 0) {
+                try {
+                    StrictJson.check(body.getBytes());
+                } catch (StrictJson.Invalid invalid) {
+                    answer(context, HttpAnswer.of(400, invalid.getMessage()));
+                    return;
+                }
             }
             context.next();
         }

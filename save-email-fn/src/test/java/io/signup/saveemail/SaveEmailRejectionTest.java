@@ -86,6 +86,30 @@ class SaveEmailRejectionTest {
         assertRefused(request.build(), status);
     }
 
+    static Stream<Arguments> notStrictJson() {
+        return Stream.of(
+                Arguments.of("trailing garbage", "{\"email\":\"trail@example.com\"} garbage",
+                        "invalid JSON: content after the end of the value"),
+                Arguments.of("a second value", "{\"email\":\"two@example.com\"}{\"email\":\"eve@example.com\"}",
+                        "invalid JSON: content after the end of the value"),
+                Arguments.of("duplicate key", "{\"email\":\"dup@example.com\",\"email\":\"eve@example.com\"}",
+                        "invalid JSON: duplicate key \"email\""),
+                Arguments.of("duplicate key nested deeper", "{\"email\":\"deep@example.com\",\"x\":{\"a\":1,\"a\":2}}",
+                        "invalid JSON: duplicate key \"a\""),
+                Arguments.of("line comment", "{\"email\":\"c1@example.com\"} // me",
+                        "invalid JSON: comments are not allowed"),
+                Arguments.of("block comment", "{/* hi */\"email\":\"c2@example.com\"}",
+                        "invalid JSON: comments are not allowed"));
+    }
+
+    @ParameterizedTest(name = "{0} -> 400")
+    @MethodSource("notStrictJson")
+    void aBodyThatIsNotStrictJsonIsRefusedWithItsReason(String label, String body, String reason) throws Exception {
+        HttpResponse<String> response = assertRefused(HttpRequest.newBuilder(root.resolve("/saveEmail"))
+                .header("Content-Type", JSON_TYPE).POST(BodyPublishers.ofString(body)).build(), 400);
+        assertEquals(reason, JSON.readTree(response.body()).path("error").asText());
+    }
+
     @ParameterizedTest(name = "{0} -> 405")
     @MethodSource("otherMethods")
     void onlyPostIsAllowed(String method) throws Exception {

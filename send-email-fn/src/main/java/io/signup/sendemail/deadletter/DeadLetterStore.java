@@ -14,6 +14,7 @@ import io.cloudevents.core.builder.CloudEventBuilder;
 import io.cloudevents.jackson.JsonFormat;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.StartupEvent;
+import io.signup.http.StrictJson;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
@@ -35,6 +36,8 @@ public class DeadLetterStore {
     static final String ERROR_DATA = "knativeerrordata";
 
     private static final JsonFormat JSON = new JsonFormat();
+    /** For data that claims to be JSON and is not strict JSON: kept as it came, in data_base64, not reparsed. */
+    private static final JsonFormat JSON_DATA_AS_BASE64 = new JsonFormat().withForceJsonDataToBase64();
     private static final String KEEP = """
             insert into dead_letter (source, id, type, event, error_dest, error_code, error_data, first_seen,
                                      last_seen, times_seen)
@@ -79,13 +82,22 @@ public class DeadLetterStore {
                 .withoutExtension(ERROR_CODE).withoutExtension(ERROR_DATA).build();
         // Added one by one: the error extensions may be absent (null), which List.of would refuse.
         Tuple values = Tuple.tuple().addString(event.getSource().toString()).addString(event.getId())
-                .addString(event.getType()).addValue(new JsonObject(Buffer.buffer(JSON.serialize(event))))
+                .addString(event.getType()).addValue(new JsonObject(Buffer.buffer(formatFor(event).serialize(event))))
                 .addString(text(deadLetter.getExtension(ERROR_DEST))).addString(text(deadLetter.getExtension(ERROR_CODE)))
                 .addString(decoded(deadLetter.getExtension(ERROR_DATA)));
         return pool.preparedQuery(KEEP).execute(values)
                 .invoke(() -> metrics.counter("dead.letters.kept").increment())
                 .call(this::refreshWaiting)
                 .replaceWithVoid();
+    }
+
+    /**
+     * The event as it came: its JSON data inline, unless that data is not strict JSON (trailing tokens, a duplicate
+     * key), which inline would be rewritten or refused by Postgres's jsonb, and is kept as base64 instead.
+     */
+    private static JsonFormat formatFor(CloudEvent event) {
+        return StrictJson.dataProblem(event.getDataContentType(),
+                event.getData() == null ? null : event.getData().toBytes()) == null ? JSON : JSON_DATA_AS_BASE64;
     }
 
     /** Every dead letter, oldest first, as JSON for people and scripts. */

@@ -10,10 +10,12 @@ import jakarta.enterprise.context.ApplicationScoped;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.http.vertx.VertxMessageFactory;
 import io.quarkus.logging.Log;
+import io.signup.http.StrictJson;
 import io.signup.sendemail.config.SendEmailConfig;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
 
@@ -37,12 +39,17 @@ public class Replayer {
         this.client = WebClient.create(vertx);
     }
 
-    /** Replays what is due ({@code id}/{@code source} null: all); answers how many went back and how many failed. */
+    /**
+     * Replays what is due ({@code id}/{@code source} null: all); answers how many went back, how many failed, and
+     * which were refused as they are.
+     */
     public Uni<JsonObject> replay(String id, String source) {
         if (broker.isEmpty()) {
             return Uni.createFrom().failure(new IllegalStateException("no Broker to replay to (K_SINK is not set)"));
         }
+        JsonArray refused = new JsonArray();
         return store.due(id, source).chain(events -> Multi.createFrom().iterable(events)
+                .filter(event -> replayable(event, refused))
                 .onItem().transformToUniAndConcatenate(event -> send(event)
                         .chain(() -> store.replayed(event)).replaceWith(true)
                         .onFailure().invoke(e -> Log.warnf("Dead letter %s %s not replayed: %s", event.getSource(),
@@ -52,7 +59,23 @@ public class Replayer {
                 .call(store::refreshWaiting)
                 .map(results -> new JsonObject()
                         .put("replayed", results.stream().filter(ok -> ok).count())
-                        .put("failed", results.stream().filter(ok -> !ok).count())));
+                        .put("failed", results.stream().filter(ok -> !ok).count())
+                        .put("refused", refused)));
+    }
+
+    /**
+     * A dead letter whose JSON data is not strict JSON is not sent back: every receiver refuses it the same way, so it
+     * would only come back as a dead letter. It stays, listed in the answer with why.
+     */
+    private static boolean replayable(CloudEvent event, JsonArray refused) {
+        String problem = StrictJson.dataProblem(event.getDataContentType(),
+                event.getData() == null ? null : event.getData().toBytes());
+        if (problem != null) {
+            Log.warnf("Dead letter %s %s not replayed: its data is %s", event.getSource(), event.getId(), problem);
+            refused.add(new JsonObject().put("source", event.getSource().toString()).put("id", event.getId())
+                    .put("reason", problem));
+        }
+        return problem == null;
     }
 
     private Uni<Void> send(CloudEvent event) {
