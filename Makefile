@@ -184,6 +184,8 @@ deploy: kube-context render ## Apply k8s/ (OVERLAY=production: production/), run
 	kubectl apply -k $(DEPLOY_DIR)/k8s
 	$(if $(OVERLAY_DIR),kubectl -n $(NAMESPACE) wait --for=condition=Ready cluster.postgresql.cnpg.io/signup-db --timeout=600s)
 	kubectl -n $(NAMESPACE) wait --for=condition=complete job/$(RELEASE_JOB) --timeout=600s
+	$(if $(OVERLAY_DIR),kubectl -n knative-eventing patch configmap config-features --type merge \
+		--patch-file production/knative-eventing/config-features.yaml)
 	kubectl apply -k $(DEPLOY_DIR)/knative
 	kubectl -n $(NAMESPACE) wait --for=condition=Ready ksvc --all --timeout=300s
 

@@ -25,7 +25,9 @@ final class CrdSchemas {
             "postgresql.cnpg.io/v1/Cluster", "crds/postgresql.cnpg.io_clusters.yaml",
             "postgresql.cnpg.io/v1/Pooler", "crds/postgresql.cnpg.io_poolers.yaml",
             "monitoring.coreos.com/v1/PodMonitor", "crds/monitoring.coreos.com_podmonitors.yaml",
-            "monitoring.coreos.com/v1/PrometheusRule", "crds/monitoring.coreos.com_prometheusrules.yaml");
+            "monitoring.coreos.com/v1/PrometheusRule", "crds/monitoring.coreos.com_prometheusrules.yaml",
+            // knative/eventing at knative-v1.22.2, config/core/resources/eventpolicy.yaml
+            "eventing.knative.dev/v1alpha1/EventPolicy", "crds/eventing.knative.dev_eventpolicies.yaml");
     private static final Set<String> OBJECT_META = Set.of("name", "namespace", "labels", "annotations");
 
     private CrdSchemas() {

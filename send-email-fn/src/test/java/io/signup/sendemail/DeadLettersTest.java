@@ -68,6 +68,8 @@ class DeadLettersTest {
         Received event = replayed.get(0);
         assertEquals(SignupEvent.REQUESTED.type(), event.header("ce-type"));
         assertNull(event.header("ce-knativeerrorcode"), "the error extensions stay with the dead letter");
+        assertEquals("Bearer token-of-send-email-fn", event.header("Authorization"),
+                "replayed as our SinkBinding's identity, which the Broker's EventPolicy admits");
         assertNotNull(given().get("/dead-letters").jsonPath().get("find { it.id == '" + id + "' }.replayedAt"));
 
         // The Broker delivers the replayed event: one mail. A second replay sends nothing: nothing is due.

@@ -22,8 +22,10 @@ import io.cloudevents.http.vertx.VertxMessageFactory;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.channel.ConnectTimeoutException;
 import io.micrometer.core.instrument.Tag;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.quarkus.logging.Log;
 import io.signup.contract.SignupEvent;
+import io.signup.http.OidcToken;
 import io.signup.saveemail.config.SaveEmailConfig;
 import io.smallrye.faulttolerance.api.CircuitBreakerState;
 import io.smallrye.faulttolerance.api.TypedGuard;
@@ -59,13 +61,15 @@ public class BrokerClient {
     private final SaveEmailConfig.Broker config;
     private final WebClient client;
     private final MeterRegistry metrics;
+    private final OidcToken oidc;
     private final TypedGuard<Uni<Integer>> breaker;
     private final List<Runnable> backlogListeners = new CopyOnWriteArrayList<>();
     private volatile CircuitBreakerState state = CircuitBreakerState.CLOSED;
     private volatile Instant openedAt = Instant.MIN;
 
-    public BrokerClient(Vertx vertx, SaveEmailConfig config, MeterRegistry metrics) {
+    public BrokerClient(Vertx vertx, SaveEmailConfig config, MeterRegistry metrics, OidcToken oidc) {
         this.config = config.broker();
+        this.oidc = oidc;
         this.metrics = metrics;
         this.client = WebClient.create(vertx, new WebClientOptions()
                 .setConnectTimeout((int) this.config.timeout().toMillis())
@@ -200,8 +204,10 @@ public class BrokerClient {
 
     private Uni<Integer> attempt(String url, CloudEvent event) {
         // Binary mode: attributes become ce-* headers and datacontenttype becomes Content-Type, so data stays JSON.
-        var response = VertxMessageFactory.createWriter(client.postAbs(url).timeout(config.timeout().toMillis()))
-                .writeBinary(event);
+        var request = client.postAbs(url).timeout(config.timeout().toMillis());
+        // Our SinkBinding's identity, which the Broker's EventPolicies admit (when OIDC is on).
+        oidc.authorization().ifPresent(token -> request.putHeader(HttpHeaderNames.AUTHORIZATION.toString(), token));
+        var response = VertxMessageFactory.createWriter(request).writeBinary(event);
         // The deadline covers the whole attempt, the wait for a pooled connection included: with a Broker that
         // holds every connection, a queued attempt would otherwise wait for one, then for its own timeout.
         return Uni.createFrom().completionStage(response.toCompletionStage())

@@ -1,8 +1,10 @@
 package io.signup.saveemail.support;
 
+import java.util.HashMap;
 import java.util.Map;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import io.signup.peers.ProjectedToken;
 import io.signup.peers.RecordingSink;
 import io.signup.peers.TestDatabase;
 
@@ -14,16 +16,20 @@ public class SaveEmailTestEnvironment implements QuarkusTestResourceLifecycleMan
 
     public static final TestDatabase DATABASE = new TestDatabase();
     public static final RecordingSink SINK = new RecordingSink();
+    /** Our SinkBinding's identity, as Knative projects it with authentication-oidc on. */
+    public static final ProjectedToken TOKEN = new ProjectedToken("token-of-save-email-fn-1");
 
     @Override
     public Map<String, String> start() {
         DATABASE.start();
         SINK.start();
-        return Map.of(
+        Map<String, String> config = new HashMap<>(TOKEN.config());
+        config.putAll(Map.of(
                 "quarkus.datasource.reactive.url", DATABASE.reactiveUrl(),
                 "quarkus.datasource.username", "postgres",
                 "quarkus.datasource.password", "postgres",
-                "signup.broker.url", SINK.url());
+                "signup.broker.url", SINK.url()));
+        return config;
     }
 
     @Override

@@ -9,7 +9,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import io.cloudevents.CloudEvent;
 import io.cloudevents.http.vertx.VertxMessageFactory;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.quarkus.logging.Log;
+import io.signup.http.OidcToken;
 import io.signup.http.StrictJson;
 import io.signup.sendemail.config.SendEmailConfig;
 import io.smallrye.mutiny.Multi;
@@ -32,9 +34,11 @@ public class Replayer {
     private final DeadLetterStore store;
     private final Optional<URI> broker;
     private final WebClient client;
+    private final OidcToken oidc;
 
-    public Replayer(DeadLetterStore store, Vertx vertx, SendEmailConfig config) {
+    public Replayer(DeadLetterStore store, Vertx vertx, SendEmailConfig config, OidcToken oidc) {
         this.store = store;
+        this.oidc = oidc;
         this.broker = config.broker().url();
         this.client = WebClient.create(vertx);
     }
@@ -79,8 +83,10 @@ public class Replayer {
     }
 
     private Uni<Void> send(CloudEvent event) {
-        var response = VertxMessageFactory.createWriter(client.postAbs(broker.get().toString())
-                .timeout(TIMEOUT.toMillis())).writeBinary(event);
+        var request = client.postAbs(broker.get().toString()).timeout(TIMEOUT.toMillis());
+        // Our SinkBinding's identity, which the Broker's EventPolicies admit (when OIDC is on).
+        oidc.authorization().ifPresent(token -> request.putHeader(HttpHeaderNames.AUTHORIZATION.toString(), token));
+        var response = VertxMessageFactory.createWriter(request).writeBinary(event);
         return Uni.createFrom().completionStage(response.toCompletionStage()).map(answer -> {
             if (answer.statusCode() / 100 != 2) {
                 throw new IllegalStateException("the Broker answered " + answer.statusCode());
