@@ -207,7 +207,8 @@ public final class Timeline {
         Step step = switch (mail.path("state").asText()) {
             case "SENT" -> new Step(time(mail, "at"), "mailed", "the SMTP server accepted it, Message-ID " + messageId
                     + takenOver);
-            case "SUPPRESSED" -> new Step(time(mail, "at"), "suppressed", "not mailed: the address unsubscribed since");
+            case "SUPPRESSED" -> new Step(time(mail, "at"), "suppressed", "not mailed: "
+                    + mail.path("suppressedBecause").asText("suppressed").replace('_', ' '));
             case "UNKNOWN" -> new Step(time(mail, "at"), "unknown", "the sender died mid-send; at most once, so not "
                     + "mailed again (Message-ID " + messageId + ")");
             default -> new Step(time(mail, "at"), "mailing", "claimed by a sender, no answer from the SMTP server yet"

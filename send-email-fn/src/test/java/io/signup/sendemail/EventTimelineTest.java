@@ -106,7 +106,8 @@ class EventTimelineTest {
         String welcome = confirmed(email, "Una", LinkToken.generate(), confirmedAt);
         accepted(() -> deliverBinary(SignupEvent.CONFIRMED.type(), id, welcome));
 
-        given().get("/events/" + id).then().statusCode(200).body("mail.state", equalTo("SUPPRESSED"));
+        given().get("/events/" + id).then().statusCode(200).body("mail.state", equalTo("SUPPRESSED"))
+                .body("mail.suppressedBecause", equalTo("unsubscribed"));
         assertTrue(mailsTo(MAIL, email).isEmpty());
     }
 

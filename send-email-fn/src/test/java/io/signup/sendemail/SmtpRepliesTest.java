@@ -5,11 +5,14 @@ import static io.signup.sendemail.support.Events.accepted;
 import static io.signup.sendemail.support.Events.answer;
 import static io.signup.sendemail.support.Events.deliverBinary;
 import static io.signup.sendemail.support.Events.requested;
+import static io.signup.sendemail.support.SendEmailTestEnvironment.DATABASE;
 import static org.hamcrest.Matchers.containsString;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.UUID;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -66,6 +69,41 @@ class SmtpRepliesTest {
 
         assertEquals(0, SMTP.acceptedFor(email).size());
         assertEquals(before + 1, mails("rejected", "smtp_recipient_refused"));
+
+        // A hard bounce: the address is suppressed, and the next mail to it is not even tried.
+        Map<String, Object> suppression = SuppressionTest.suppression(email);
+        assertEquals("HARD_BOUNCE", suppression.get("reason"));
+        assertTrue(((String) suppression.get("detail")).startsWith("550 5.1.1"), (String) suppression.get("detail"));
+        SMTP.replyToRecipient(email, "250 2.1.5 Ok");
+        accepted(() -> deliverBinary(SignupEvent.REQUESTED, requested(email, null)));
+        assertEquals(0, SMTP.acceptedFor(email).size());
+    }
+
+    @Test
+    void enoughSoftBouncesWithinTheWindowSuppressTheAddressAndARetryCountsOnce() {
+        String email = Addresses.unique("full");
+        SMTP.replyToRecipient(email, "452 4.2.2 Mailbox over quota");
+        String retried = UUID.randomUUID().toString();
+        String data = requested(email, null);
+        for (int attempt = 0; attempt < 3; attempt++) {
+            answer(() -> deliverBinary(SignupEvent.REQUESTED.type(), retried, data)).response().then().statusCode(503);
+        }
+        assertEquals(1, DATABASE.count("select count(*) from soft_bounce where address_key = ?",
+                SuppressionTest.key(email)), "one event retried is one soft bounce");
+        assertEquals(0, DATABASE.count("select count(*) from suppression where address_key = ?",
+                SuppressionTest.key(email)));
+
+        answer(() -> deliverBinary(SignupEvent.REQUESTED, requested(email, null))).response().then().statusCode(503);
+        SMTP.replyToRecipient(email, "552 5.2.2 Mailbox full");
+        answer(() -> deliverBinary(SignupEvent.REQUESTED, requested(email, null))).response().then().statusCode(400);
+
+        Map<String, Object> suppression = SuppressionTest.suppression(email);
+        assertEquals("HARD_BOUNCE", suppression.get("reason"));
+        assertTrue(((String) suppression.get("detail")).startsWith("3 soft bounces within"),
+                (String) suppression.get("detail"));
+        SMTP.replyToRecipient(email, "250 2.1.5 Ok");
+        accepted(() -> deliverBinary(SignupEvent.REQUESTED, requested(email, null)));
+        assertEquals(0, SMTP.acceptedFor(email).size(), "suppressed: not tried");
     }
 
     @Test

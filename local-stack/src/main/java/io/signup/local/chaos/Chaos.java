@@ -167,8 +167,8 @@ public final class Chaos {
             lost += kept ? 0 : 1;
             if (kept) {
                 timeline = replayedOnceAccepted(victim);
-                note += mailsTo(Set.of(victim)).containsKey(victim) ? "; replayed once accepted: mailed"
-                        : "; replayed once accepted: NOT mailed";
+                note += mailsTo(Set.of(victim)).containsKey(victim) ? "; replayed: MAILED despite its hard bounce"
+                        : "; replayed: held back, suppressed as a hard bounce";
             }
         } else if (fault.name().contains("crash window") && accepted.contains(victim)) {
             List<String> victimMails = mails.getOrDefault(victim, List.of());
@@ -180,8 +180,9 @@ public final class Chaos {
     }
 
     /**
-     * What an operator does once the refused mailbox exists: the server takes it again, its dead letter is replayed
-     * by id, and its mail goes out. Returns what make event then prints for the address.
+     * What an operator does when the server takes the address again: its dead letter is replayed by id. The 550 put
+     * the address on the suppression list, so the replayed event is delivered and held back, not mailed. Returns what
+     * make event then prints for the address, once the replay was delivered.
      */
     private String replayedOnceAccepted(String victim) {
         smtp.clear();
@@ -191,7 +192,7 @@ public final class Chaos {
                 post(stack.sendUrl() + "/dead-letters/replay?id=" + event.id());
             }
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (!mailsTo(Set.of(victim)).containsKey(victim) && System.nanoTime() < deadline) {
+            while (!settledAfterReplay(victim) && System.nanoTime() < deadline) {
                 sleep(Duration.ofMillis(200));
             }
             String text = Timeline.text(stack.timeline().ofAddress(victim));
@@ -256,6 +257,13 @@ public final class Chaos {
             }
         }
         return mails;
+    }
+
+    /** Whether the victim's replayed event was delivered again and its mail settled (sent or held back). */
+    private boolean settledAfterReplay(String victim) {
+        return stack.database().count("""
+                select count(*) from outbox_event o join mail_delivery d on d.event_key like ('% ' || o.id::text)
+                where o.payload::jsonb ->> 'email' = ? and d.state in ('SENT', 'SUPPRESSED')""", victim) > 0;
     }
 
     private long sendingClaims() {

@@ -15,7 +15,8 @@ import io.signup.peers.FunctionProcess;
  * and still no accepted signup without its mail and none with two, except what the crash window explains. One of
  * them puts the kill inside the window on purpose (after the mail server took the victim's mail, before
  * send-email-fn hears its 250), so the decided behaviour is asserted, not met by chance: at least once, the victim
- * gets its mail twice, with one Message-ID. The refused recipient's timeline shows its dead letter and its replay.
+ * gets its mail twice, with one Message-ID. The refused recipient is suppressed as a hard bounce: its timeline shows
+ * the dead letter, the replay, and the replay held back.
  */
 class ChaosIT {
 
@@ -36,11 +37,11 @@ class ChaosIT {
             assertEquals(0, row.unknown(), row.fault() + ": at least once leaves no outcome unknown");
         }
         Chaos.Row refused = result.rows().get(0);
-        assertTrue(refused.note().startsWith("550 recipient kept as a dead letter, not mailed; replayed once "
-                + "accepted: mailed"), refused.note());
-        // make event for the victim: the whole path, the refusal, the dead letter and the replay included, in order.
+        assertTrue(refused.note().startsWith("550 recipient kept as a dead letter, not mailed; replayed: held back, "
+                + "suppressed as a hard bounce"), refused.note());
+        // make event for the victim: the whole path, the refusal, the dead letter, the replay and why no mail followed.
         List<String> path = List.of(" stored ", " published ", " dead-lettered ", " dead letter ", " replayed ",
-                " delivered ", " mailed ");
+                " delivered ", " suppressed ");
         int from = 0;
         for (String step : path) {
             int at = refused.timeline().indexOf(step, from);
@@ -48,6 +49,7 @@ class ChaosIT {
             from = at;
         }
         assertTrue(refused.timeline().contains("550"), "the server's refusal is shown: " + refused.timeline());
+        assertTrue(refused.timeline().contains("not mailed: hard bounce"), refused.timeline());
         Chaos.Row window = result.rows().stream().filter(row -> row.fault().contains("crash window")).findFirst()
                 .orElseThrow();
         // The victim at least: a mail to someone else between its 250 and its mark at that instant is one more.

@@ -17,6 +17,19 @@ public interface SendEmailConfig {
 
     Broker broker();
 
+    Bounces bounces();
+
+    /** When soft bounces (a full or unavailable mailbox) suppress an address: N of them within M. */
+    interface Bounces {
+        /** N (env SIGNUP_BOUNCES_SOFT_LIMIT). */
+        @WithDefault("3")
+        int softLimit();
+
+        /** M (env SIGNUP_BOUNCES_SOFT_WINDOW), ISO-8601 or e.g. 7d. */
+        @WithDefault("P7D")
+        Duration softWindow();
+    }
+
     interface Broker {
         /** Where dead letters are replayed to: the Broker URL that a Knative SinkBinding injects as K_SINK. */
         Optional<URI> url();
@@ -49,10 +62,6 @@ public interface SendEmailConfig {
          */
         @WithDefault("at-least-once")
         Guarantee guarantee();
-
-        /** How many unsubscribes this instance remembers to hold back a late welcome mail. */
-        @WithDefault("10000")
-        int rememberedEvents();
 
         enum Guarantee {
             /** A mail that may have been accepted is sent again: a duplicate costs less than a lost confirmation. */

@@ -1,6 +1,10 @@
 package io.signup.sendemail.service;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Locale;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -9,7 +13,6 @@ import io.signup.sendemail.config.SendEmailConfig;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
@@ -37,28 +40,60 @@ public class MailDeliveries {
         /** The mail was sent already, or its outcome was recorded unknown or suppressed: nothing to do. */
         DONE,
         /** Another delivery is sending it now: retry later. */
-        IN_FLIGHT
+        IN_FLIGHT,
+        /** Not to be mailed as things are now ({@link Decision#reason()}); settled, so no delivery mails it. */
+        SUPPRESSED
     }
 
-    /** Claims a new event, or takes over a claim whose lease ended (counted in takeovers). */
+    /** What a delivery may do; for {@link Claim#SUPPRESSED}, why (a suppression reason, the subscriber's state). */
+    public record Decision(Claim claim, String reason) {
+
+        static Decision of(Claim claim) {
+            return new Decision(claim, null);
+        }
+    }
+
+    /**
+     * What the mail is for: the address, the subscriber state the mail makes sense in, and when its event happened
+     * (an unsubscribe after that holds it back).
+     */
+    public record Gate(Suppressions.Address address, String subscriberStatus, Instant since) {
+    }
+
+    /**
+     * Claims a new event, or takes over a claim whose lease ended (counted in takeovers), unless the mail must not go
+     * out as things are now: the address is suppressed (an unsubscribe counts only when later than the event), or
+     * its subscriber is no longer in the state the mail is for. One statement, the only one of a mail that goes out.
+     */
     private static final String CLAIM = """
             insert into mail_delivery (event_key, state, lease_until, message_id, updated_at)
-            values ($1, 'SENDING', now() + make_interval(secs => $2), $3, now())
+            select $1, 'SENDING', now() + make_interval(secs => $2), $3, now()
+            where not exists (select 1 from suppression s where s.address_key = $4 and (s.reason <> 'UNSUBSCRIBED'
+                              or s.suppressed_at > coalesce($5::timestamptz, '-infinity'::timestamptz)))
+              and not exists (select 1 from subscriber b where lower(b.email) = $6 and b.status <> $7)
             on conflict (event_key) do update
                 set state = 'SENDING', lease_until = excluded.lease_until, updated_at = now(),
                     takeovers = mail_delivery.takeovers + 1
                 where mail_delivery.state = 'SENDING' and mail_delivery.lease_until < now()
             returning takeovers""";
-    private static final String STATE = "select state from mail_delivery where event_key = $1";
+    /** Why nothing was claimed: the event's row, and what holds the mail back now. */
+    private static final String STATE = """
+            select d.state, d.lease_until < now() as abandoned,
+                   (select s.reason from suppression s where s.address_key = $2 and (s.reason <> 'UNSUBSCRIBED'
+                    or s.suppressed_at > coalesce($3::timestamptz, '-infinity'::timestamptz))) as reason,
+                   (select b.status from subscriber b where lower(b.email) = $4 and b.status <> $5) as status
+            from (select 1) one left join mail_delivery d on d.event_key = $1""";
     private static final String UNKNOWN = """
             update mail_delivery set state = 'UNKNOWN', updated_at = now() where event_key = $1 and state = 'SENDING'""";
     private static final String SENT = "update mail_delivery set state = 'SENT', updated_at = now() where event_key = $1";
     private static final String RELEASE = "delete from mail_delivery where event_key = $1 and state = 'SENDING'";
-    /** Settles an event that must not be mailed, unless a delivery of it already claimed or sent it. */
+    /** Settles an event that must not be mailed, unless a live delivery of it holds it or it was sent. */
     private static final String SUPPRESSED = """
-            insert into mail_delivery (event_key, state, lease_until, message_id, updated_at)
-            values ($1, 'SUPPRESSED', now(), $2, now())
-            on conflict (event_key) do nothing""";
+            insert into mail_delivery (event_key, state, lease_until, message_id, updated_at, suppressed_because)
+            values ($1, 'SUPPRESSED', now(), $2, now(), $3)
+            on conflict (event_key) do update set state = 'SUPPRESSED', updated_at = now(),
+                suppressed_because = excluded.suppressed_because
+                where mail_delivery.state = 'SENDING' and mail_delivery.lease_until < now()""";
 
     private static final Duration MARK_BACKOFF = Duration.ofMillis(200);
     private static final int MARK_RETRIES = 5;
@@ -76,31 +111,51 @@ public class MailDeliveries {
     }
 
     /**
-     * Claims {@code event} for sending. Blocks the calling worker thread at most the send timeout.
+     * Claims {@code event} for sending, if {@code gate} lets it out. Blocks the calling worker thread at most the send
+     * timeout.
      *
      * @throws StateUnavailableException when the database does not answer
      */
-    public Claim claim(EventKey event, String messageId) {
+    public Decision claim(EventKey event, String messageId, Gate gate) {
+        OffsetDateTime since = gate.since() == null ? null : gate.since().atOffset(ZoneOffset.UTC);
         return await(pool.preparedQuery(CLAIM)
-                .execute(Tuple.of(event.toString(), (double) lease.toMillis() / 1000, messageId))
+                .execute(Tuple.tuple().addString(event.toString()).addDouble((double) lease.toMillis() / 1000)
+                        .addString(messageId).addString(gate.address().key()).addOffsetDateTime(since)
+                        .addString(gate.address().email()).addString(gate.subscriberStatus()))
                 .chain(claimed -> {
                     if (claimed.rowCount() == 0) {
-                        return pool.preparedQuery(STATE).execute(Tuple.of(event.toString()))
-                                .map(MailDeliveries::claimOf);
+                        return pool.preparedQuery(STATE).execute(Tuple.tuple().addString(event.toString())
+                                        .addString(gate.address().key()).addOffsetDateTime(since)
+                                        .addString(gate.address().email()).addString(gate.subscriberStatus()))
+                                .chain(rows -> unclaimed(event, messageId, rows.iterator().next()));
                     }
                     if (claimed.iterator().next().getInteger("takeovers") == 0) {
-                        return Uni.createFrom().item(Claim.OWNED);
+                        return Uni.createFrom().item(Decision.of(Claim.OWNED));
                     }
-                    return guarantee == SendEmailConfig.Mail.Guarantee.AT_LEAST_ONCE ? Uni.createFrom().item(Claim.RESEND)
+                    return guarantee == SendEmailConfig.Mail.Guarantee.AT_LEAST_ONCE
+                            ? Uni.createFrom().item(Decision.of(Claim.RESEND))
                             : pool.preparedQuery(UNKNOWN).execute(Tuple.of(event.toString()))
-                                    .replaceWith(Claim.UNKNOWN_RECORDED);
+                                    .replaceWith(Decision.of(Claim.UNKNOWN_RECORDED));
                 }));
     }
 
-    /** An existing row nobody could claim: SENT, UNKNOWN or SUPPRESSED is settled; SENDING is held by a live lease. */
-    private static Claim claimOf(RowSet<Row> rows) {
-        return rows.iterator().hasNext() && !"SENDING".equals(rows.iterator().next().getString("state"))
-                ? Claim.DONE : Claim.IN_FLIGHT;
+    /**
+     * Nothing was claimed. SENT, UNKNOWN or SUPPRESSED is settled; a live SENDING lease is another delivery at work;
+     * otherwise the gate held the mail back, and the event is settled as SUPPRESSED with why.
+     */
+    private Uni<Decision> unclaimed(EventKey event, String messageId, Row row) {
+        String state = row.getString("state");
+        if (state != null && !state.equals("SENDING")) {
+            return Uni.createFrom().item(Decision.of(Claim.DONE));
+        }
+        String reason = row.getString("reason") != null ? row.getString("reason").toLowerCase(Locale.ROOT)
+                : row.getString("status") != null ? "subscriber_" + row.getString("status").toLowerCase(Locale.ROOT)
+                : null;
+        if (reason == null || (state != null && !Boolean.TRUE.equals(row.getBoolean("abandoned")))) {
+            return Uni.createFrom().item(Decision.of(Claim.IN_FLIGHT));
+        }
+        return pool.preparedQuery(SUPPRESSED).execute(Tuple.of(event.toString(), messageId, reason))
+                .replaceWith(new Decision(Claim.SUPPRESSED, reason));
     }
 
     /**
@@ -113,16 +168,6 @@ public class MailDeliveries {
                 .onFailure().retry().withBackOff(MARK_BACKOFF).atMost(MARK_RETRIES)
                 .onFailure().invoke(e -> Log.errorf("Event %s was mailed but could not be marked so: %s", event, e))
                 .onFailure().recoverWithNull();
-    }
-
-    /**
-     * The event is not mailed (the address unsubscribed since): settled, so a redelivery sends nothing, and its
-     * timeline says why. Blocks the calling worker thread at most the send timeout.
-     *
-     * @throws StateUnavailableException when the database does not answer
-     */
-    public void suppressed(EventKey event, String messageId) {
-        await(pool.preparedQuery(SUPPRESSED).execute(Tuple.of(event.toString(), messageId)).replaceWithVoid());
     }
 
     /** The send failed: a redelivery may try again at once. */

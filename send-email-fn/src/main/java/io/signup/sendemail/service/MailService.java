@@ -39,6 +39,10 @@ import io.smallrye.mutiny.Uni;
 @ApplicationScoped
 public class MailService {
 
+    /** The subscriber states each mail is for (save-email-fn's subscriber.status). */
+    private static final String PENDING = "PENDING";
+    private static final String CONFIRMED = "CONFIRMED";
+
     @CheckedTemplate
     static class Templates {
         /** {@code templates/MailService/confirmation.html} and {@code .txt}. */
@@ -89,38 +93,43 @@ public class MailService {
             throw poison(event, kind, "invalid_data", "event has no expiry");
         }
         URI confirmUrl = Links.withToken(config.links().pageUrl(), Links.CONFIRM_PAGE, token);
-        send(event, kind, new Mail().setSubject(config.mail().confirmSubject()).addTo(recipient.toString()),
+        // Only while the address waits for this confirmation, and nobody unsubscribed or suppressed it since.
+        send(event, kind, new MailDeliveries.Gate(Suppressions.Address.of(recipient), PENDING, data.requestedAt()),
+                new Mail().setSubject(config.mail().confirmSubject()).addTo(recipient.toString()),
                 () -> Templates.confirmation(name, recipient.toString(), confirmUrl.toString(),
                         data.expiresAt().toString().substring(0, 10)));
     }
 
-    /** As {@link #confirmation}; no mail when the address unsubscribed after this confirmation (as far as known). */
+    /**
+     * As {@link #confirmation}; only while the subscriber is confirmed and not suppressed, so no welcome follows an
+     * unsubscribe, whichever of the two events arrives first.
+     */
     public void welcome(EventKey event, SubscriptionConfirmed data) {
         String kind = "welcome";
         EmailAddress recipient = recipient(event, kind, data == null ? null : data.email());
         String name = name(event, kind, data.name());
         String token = token(event, kind, data.unsubscribeToken());
-        if (data.confirmedAt() != null && suppressions.unsubscribedAfter(recipient, data.confirmedAt())) {
-            deliveries.suppressed(event, event.messageId(sender.fromDomain()));
-            Log.infof("Event %s not mailed: the address unsubscribed after confirming", event);
-            count(kind, "suppressed", "none");
-            return;
-        }
         URI oneClick = Links.withToken(config.links().actionUrl(), Links.UNSUBSCRIBE_ACTION, token);
         URI page = Links.withToken(config.links().pageUrl(), Links.UNSUBSCRIBE_PAGE, token);
         Mail mail = new Mail().setSubject(config.mail().subject()).addTo(recipient.toString())
                 .addHeader("List-Unsubscribe", "<" + oneClick + ">")
                 .addHeader("List-Unsubscribe-Post", Links.ONE_CLICK_FIELD + "=" + Links.ONE_CLICK_VALUE);
-        send(event, kind, mail, () -> Templates.welcome(name, recipient.toString(), page.toString()));
+        send(event, kind, new MailDeliveries.Gate(Suppressions.Address.of(recipient), CONFIRMED, data.confirmedAt()),
+                mail, () -> Templates.welcome(name, recipient.toString(), page.toString()));
     }
 
-    /** No mail: an unsubscribe is final until a new double opt-in. Remembered so a late welcome is not sent. */
+    /**
+     * No mail: an unsubscribe is final until a new double opt-in. It goes on the suppression list, so no mail about
+     * anything before it is sent, by any instance.
+     *
+     * @throws StateUnavailableException when the database does not answer (retry later)
+     */
     public void unsubscribed(EventKey event, SubscriptionUnsubscribed data) {
         EmailAddress address = recipient(event, "none", data == null ? null : data.email());
         if (data.unsubscribedAt() == null) {
             throw poison(event, "none", "invalid_data", "event has no time of unsubscribe");
         }
-        suppressions.unsubscribed(address, data.unsubscribedAt());
+        suppressions.unsubscribed(Suppressions.Address.of(address), data.unsubscribedAt());
         count("none", "unsubscribed", "none");
     }
 
@@ -134,9 +143,16 @@ public class MailService {
      * statement): that gap is the only time a death leaves a mail sent but unrecorded. mail_crash_window_seconds
      * measures it, from the {@code 250} to the committed mark.
      */
-    private void send(EventKey event, String kind, Mail mail, Supplier<MailTemplateInstance> body) {
+    private void send(EventKey event, String kind, MailDeliveries.Gate gate, Mail mail,
+            Supplier<MailTemplateInstance> body) {
         String messageId = event.messageId(sender.fromDomain());
-        switch (deliveries.claim(event, messageId)) {
+        MailDeliveries.Decision decision = deliveries.claim(event, messageId, gate);
+        switch (decision.claim()) {
+            case SUPPRESSED -> {
+                Log.infof("Event %s not mailed: %s", event, decision.reason());
+                count(kind, "suppressed", decision.reason());
+                return;
+            }
             case DONE -> {
                 Log.infof("Event %s was mailed already (or its outcome is unknown); no second mail", event);
                 count(kind, "duplicate", "none");
@@ -180,7 +196,7 @@ public class MailService {
             count(kind, "failed", "smtp_timeout");
             throw new MailUnavailableException(e);
         } catch (RuntimeException e) {
-            throw classified(event, kind, e);
+            throw classified(event, kind, gate.address(), e);
         }
         try {
             marked.await().atMost(config.mail().sendTimeout());
@@ -193,15 +209,27 @@ public class MailService {
 
     /**
      * A recipient the server refuses for good makes the event poison (400, with the server's reply, which Knative
-     * hands to the dead-letter sink); anything else is a 503 the Broker retries.
+     * hands to the dead-letter sink) and suppresses the address as a hard bounce; a full mailbox is poison and a soft
+     * bounce, a mailbox unavailable for now a soft bounce that is retried; anything else is a 503 the Broker retries.
      */
-    private RuntimeException classified(EventKey event, String kind, RuntimeException e) {
+    private RuntimeException classified(EventKey event, String kind, Suppressions.Address address, RuntimeException e) {
         SmtpFailure failure = SmtpFailure.of(e);
         switch (failure.kind()) {
             case RECIPIENT_REFUSED -> {
                 Log.warnf("Event %s dropped, the mail server refuses its recipient: %s", event, failure.reply());
                 count(kind, "rejected", "smtp_recipient_refused");
+                settle(suppressions.suppress(address, Suppressions.Reason.HARD_BOUNCE, failure.reply()));
                 return new PoisonEventException("mail server refused the recipient: " + failure.reply());
+            }
+            case MAILBOX_FULL -> {
+                Log.warnf("Event %s dropped, the recipient's mailbox is full: %s", event, failure.reply());
+                count(kind, "rejected", "smtp_mailbox_full");
+                settle(suppressions.softBounce(address, event, failure.reply()));
+                return new PoisonEventException("mail server refused the recipient: " + failure.reply());
+            }
+            case MAILBOX_UNAVAILABLE -> {
+                count(kind, "failed", "smtp_mailbox_unavailable");
+                settle(suppressions.softBounce(address, event, failure.reply()));
             }
             case AUTHENTICATION -> {
                 Log.errorf("Mail server refused our login, event %s will be retried: %s", event, failure.reply());
@@ -210,6 +238,15 @@ public class MailService {
             default -> count(kind, "failed", "smtp_unavailable");
         }
         return new MailUnavailableException(e);
+    }
+
+    /** Waits for a best-effort record (it never fails) at most the send timeout, on this worker thread. */
+    private void settle(Uni<Void> record) {
+        try {
+            record.await().atMost(config.mail().sendTimeout());
+        } catch (TimeoutException slow) {
+            Log.warnf("Recording a bounce took longer than %s and goes on", config.mail().sendTimeout());
+        }
     }
 
     private EmailAddress recipient(EventKey event, String kind, String email) {
@@ -247,7 +284,8 @@ public class MailService {
     /**
      * mails_total{kind="confirmation|welcome|none",
      * outcome="sent|duplicate|failed|rejected|suppressed|unsubscribed|resent|unknown", cause="none|smtp_unavailable|
-     * smtp_timeout|smtp_authentication|smtp_recipient_refused|in_flight|no_data|invalid_data|crash_window"}
+     * smtp_timeout|smtp_authentication|smtp_recipient_refused|smtp_mailbox_full|smtp_mailbox_unavailable|in_flight|
+     * no_data|invalid_data|crash_window|unsubscribed|hard_bounce|complaint|manual|erased|subscriber_<state>"}
      */
     private void count(String kind, String outcome, String cause) {
         metrics.counter("mails", "kind", kind, "outcome", outcome, "cause", cause).increment();

@@ -33,7 +33,7 @@ public class EventTimelines {
             where o.id = $1""";
     /** An event's mail row, by the event id that ends its key ({@code source id}). */
     private static final String MAIL = """
-            select event_key, state, message_id, updated_at, takeovers from mail_delivery
+            select event_key, state, message_id, updated_at, takeovers, suppressed_because from mail_delivery
             where right(event_key, length($1) + 1) = ' ' || $1""";
     private static final String MAIL_BY_MESSAGE_ID = "select event_key from mail_delivery where message_id = $1";
     private static final String DEAD_LETTER = """
@@ -121,7 +121,8 @@ public class EventTimelines {
         String key = row.getString("event_key");
         return new JsonObject().put("source", key.substring(0, key.length() - eventId(key).length() - 1))
                 .put("state", row.getString("state")).put("messageId", row.getString("message_id"))
-                .put("at", time(row, "updated_at")).put("takeovers", row.getInteger("takeovers"));
+                .put("at", time(row, "updated_at")).put("takeovers", row.getInteger("takeovers"))
+                .put("suppressedBecause", row.getString("suppressed_because"));
     }
 
     private static JsonObject deadLetter(Row row) {

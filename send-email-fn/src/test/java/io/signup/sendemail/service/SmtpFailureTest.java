@@ -18,7 +18,11 @@ class SmtpFailureTest {
     @ParameterizedTest(name = "{0} -> {1}")
     @CsvSource({
             "550 5.1.1 No such user, RECIPIENT_REFUSED", "551 User not local, RECIPIENT_REFUSED",
-            "552 Mailbox full, RECIPIENT_REFUSED", "553 Mailbox name not allowed, RECIPIENT_REFUSED",
+            "553 Mailbox name not allowed, RECIPIENT_REFUSED",
+            "554 5.1.10 Recipient address has null MX, RECIPIENT_REFUSED",
+            "552 Mailbox full, MAILBOX_FULL", "554 5.2.2 Mailbox full, MAILBOX_FULL",
+            "452 4.2.2 Over quota, MAILBOX_UNAVAILABLE", "450 Mailbox unavailable, MAILBOX_UNAVAILABLE",
+            "451 4.2.0 Mailbox busy, MAILBOX_UNAVAILABLE",
             "535 5.7.8 Authentication failed, AUTHENTICATION", "530 Authentication required, AUTHENTICATION",
             "534 Mechanism too weak, AUTHENTICATION", "538 Encryption required, AUTHENTICATION",
             "421 Service not available, TRANSIENT", "451 Try again later, TRANSIENT",
