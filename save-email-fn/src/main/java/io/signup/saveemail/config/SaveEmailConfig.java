@@ -24,6 +24,23 @@ public interface SaveEmailConfig {
 
     Client client();
 
+    Retention retention();
+
+    /** How long personal data is kept once it serves no purpose (env SIGNUP_RETENTION_*). */
+    interface Retention {
+        /** A never-confirmed subscriber, its consent and outbox records: this long after its link expired. */
+        @WithDefault("P30D")
+        Duration unconfirmed();
+
+        /** An ended subscription's consent records (and the subscriber): this long after the unsubscribe. */
+        @WithDefault("P730D")
+        Duration consent();
+
+        /** A dead letter: this long after it was last seen. */
+        @WithDefault("P30D")
+        Duration deadLetters();
+    }
+
     /**
      * The public URL of render-html-fn (env SIGNUP_PAGE_URL): form posts are answered with a redirect to its result
      * pages, and a GET of an unsubscribe link is sent on to its unsubscribe page. A form posted from another page

@@ -10,6 +10,7 @@ import io.quarkus.vertx.VertxContextSupport;
 import io.quarkus.vertx.http.runtime.CurrentVertxRequest;
 import io.signup.saveemail.outbox.OutboxRelay;
 import io.signup.saveemail.service.RateLimiter;
+import io.signup.saveemail.service.Retention;
 import io.signup.saveemail.service.SignupService;
 import io.signup.saveemail.web.Requesters;
 import io.smallrye.mutiny.Uni;
@@ -28,14 +29,16 @@ public class SaveEmailFunctions {
     private final SignupService signups;
     private final OutboxRelay outbox;
     private final RateLimiter limiter;
+    private final Retention retention;
     private final Requesters requesters;
     private final CurrentVertxRequest request;
 
-    public SaveEmailFunctions(SignupService signups, OutboxRelay outbox, RateLimiter limiter, Requesters requesters,
-            CurrentVertxRequest request) {
+    public SaveEmailFunctions(SignupService signups, OutboxRelay outbox, RateLimiter limiter, Retention retention,
+            Requesters requesters, CurrentVertxRequest request) {
         this.signups = signups;
         this.outbox = outbox;
         this.limiter = limiter;
+        this.retention = retention;
         this.requesters = requesters;
         this.request = request;
     }
@@ -54,7 +57,8 @@ public class SaveEmailFunctions {
     }
 
     /**
-     * Publishes the outbox records whose publish failed or whose publisher died, and forgets old abuse-limit windows.
+     * Publishes the outbox records whose publish failed or whose publisher died, forgets old abuse-limit windows, and
+     * deletes what is past its retention ({@link Retention}).
      * Returns nothing, so a caller behind a Broker gets no reply event.
      */
     @Funq
@@ -65,6 +69,7 @@ public class SaveEmailFunctions {
             Log.infof("Republished %d pending event(s)", published);
         }
         awaitOnVertxContext(() -> limiter.prune(Instant.now()));
+        awaitOnVertxContext(() -> retention.run(Instant.now()));
     }
 
     static <T> T awaitOnVertxContext(Supplier<Uni<T>> work) {
