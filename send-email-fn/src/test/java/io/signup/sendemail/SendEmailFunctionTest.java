@@ -54,7 +54,8 @@ class SendEmailFunctionTest {
 
         MimeMessage mail = single(mailsTo(MAIL, email));
         assertEquals("Confirm, please", mail.getSubject());
-        assertEquals("welcome@signup.test", mail.getFrom()[0].toString().replaceAll(".*<|>.*", ""));
+        assertEquals("confirm@signup.test", mail.getFrom()[0].toString().replaceAll(".*<|>.*", ""),
+                "transactional mail from its own sender, apart from the list's");
         assertEquals(List.of(email), List.of(mail.getRecipients(Message.RecipientType.TO)).stream()
                 .map(Object::toString).toList());
         String text = part(mail, "text/plain");
@@ -64,6 +65,7 @@ class SendEmailFunctionTest {
         assertTrue(text.contains(PAGE + "/confirm?token=" + token), text);
         assertTrue(html.contains("href=\"" + PAGE + "/confirm?token=" + token + "\""), html);
         assertEquals(null, header(mail, "List-Unsubscribe"), "not subscribed yet: nothing to unsubscribe from");
+        assertEquals(null, header(mail, "List-Id"), "not list mail");
     }
 
     @Test
@@ -77,6 +79,8 @@ class SendEmailFunctionTest {
         assertEquals("Welcome to the test", mail.getSubject());
         assertEquals("<" + ACTIONS + "/unsubscribe?token=" + token + ">", header(mail, "List-Unsubscribe"));
         assertEquals("List-Unsubscribe=One-Click", header(mail, "List-Unsubscribe-Post"));
+        assertEquals("Signup test list <list.signup.test>", header(mail, "List-Id"));
+        assertEquals("welcome@signup.test", mail.getFrom()[0].toString().replaceAll(".*<|>.*", ""));
         assertTrue(part(mail, "text/plain").startsWith("Hello,"), "no name: a plain greeting");
         assertTrue(part(mail, "text/html").contains("href=\"" + PAGE + "/unsubscribe?token=" + token + "\""),
                 "a visible unsubscribe link");

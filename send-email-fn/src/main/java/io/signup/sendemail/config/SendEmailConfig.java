@@ -44,6 +44,20 @@ public interface SendEmailConfig {
         @WithDefault("Please confirm your subscription")
         String confirmSubject();
 
+        /**
+         * The list's identity (RFC 2919) on every mail of the list, the welcome: a name and {@code <label.domain>}
+         * (env SIGNUP_MAIL_LIST_ID). Mailbox providers group, filter and judge the list's mail by it.
+         */
+        @WithDefault("Signup updates <updates.signup.localhost>")
+        String listId();
+
+        /**
+         * The sender of the confirmation mail, when it should differ from the list's ({@code quarkus.mailer.from}):
+         * a transactional mail kept apart from the list's mail, as Google's sender guidelines ask, e.g.
+         * {@code Signup <confirm@signup.example>} (env SIGNUP_MAIL_CONFIRM_FROM).
+         */
+        Optional<String> confirmFrom();
+
         /** Upper bound of one SMTP send, connect included: a stuck server must not hold the function. */
         @WithDefault("10s")
         Duration sendTimeout();

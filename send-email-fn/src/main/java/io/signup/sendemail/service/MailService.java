@@ -32,9 +32,10 @@ import io.smallrye.mutiny.Uni;
  * {@link EmailAddress} (no CR/LF, no header syntax), the name only into the body, where the HTML template escapes it,
  * tokens only when well formed. Subjects and sender are configuration.
  * <p>
- * Every mail to a confirmed subscriber carries RFC 8058 one-click unsubscribe: {@code List-Unsubscribe} with the URL
- * that unsubscribes on POST, {@code List-Unsubscribe-Post: List-Unsubscribe=One-Click}, and a visible link. Every
- * mail's {@code Message-ID} is derived from its event id, so a resent mail is recognisably the same one.
+ * Every mail to a confirmed subscriber is list mail: {@code List-Id} (RFC 2919), and RFC 8058 one-click unsubscribe:
+ * {@code List-Unsubscribe} with the URL that unsubscribes on POST, {@code List-Unsubscribe-Post:
+ * List-Unsubscribe=One-Click}, and a visible link. The confirmation is not list mail, and may have its own sender.
+ * Every mail's {@code Message-ID} is derived from its event id, so a resent mail is recognisably the same one.
  */
 @ApplicationScoped
 public class MailService {
@@ -95,7 +96,7 @@ public class MailService {
         URI confirmUrl = Links.withToken(config.links().pageUrl(), Links.CONFIRM_PAGE, token);
         // Only while the address waits for this confirmation, and nobody unsubscribed or suppressed it since.
         send(event, kind, new MailDeliveries.Gate(Suppressions.Address.of(recipient), PENDING, data.requestedAt()),
-                new Mail().setSubject(config.mail().confirmSubject()).addTo(recipient.toString()),
+                confirmationMail().setSubject(config.mail().confirmSubject()).addTo(recipient.toString()),
                 () -> Templates.confirmation(name, recipient.toString(), confirmUrl.toString(),
                         data.expiresAt().toString().substring(0, 10)));
     }
@@ -112,10 +113,21 @@ public class MailService {
         URI oneClick = Links.withToken(config.links().actionUrl(), Links.UNSUBSCRIBE_ACTION, token);
         URI page = Links.withToken(config.links().pageUrl(), Links.UNSUBSCRIBE_PAGE, token);
         Mail mail = new Mail().setSubject(config.mail().subject()).addTo(recipient.toString())
+                .addHeader("List-Id", config.mail().listId())
                 .addHeader("List-Unsubscribe", "<" + oneClick + ">")
                 .addHeader("List-Unsubscribe-Post", Links.ONE_CLICK_FIELD + "=" + Links.ONE_CLICK_VALUE);
         send(event, kind, new MailDeliveries.Gate(Suppressions.Address.of(recipient), CONFIRMED, data.confirmedAt()),
                 mail, () -> Templates.welcome(name, recipient.toString(), page.toString()));
+    }
+
+    /**
+     * The confirmation is transactional, not list mail: no List-Id and no unsubscribe (nothing to leave yet), and its
+     * own sender when one is configured, so providers judge it apart from the list.
+     */
+    private Mail confirmationMail() {
+        Mail mail = new Mail();
+        config.mail().confirmFrom().ifPresent(mail::setFrom);
+        return mail;
     }
 
     /**
@@ -185,6 +197,8 @@ public class MailService {
                     return deliveries.sent(event)
                             .invoke(() -> crashWindow.record(System.nanoTime() - acceptedAt, TimeUnit.NANOSECONDS));
                 })
+                // A bounce is recorded whether or not this delivery still waits (a late refusal counts too).
+                .onFailure().call(failed -> bounced(gate.address(), event, failed))
                 .onFailure().call(failed -> deliveries.release(event))
                 .memoize().indefinitely();
         marked.subscribe().with(done -> { }, failed -> { }); // marks or releases, awaited or not
@@ -196,7 +210,8 @@ public class MailService {
             count(kind, "failed", "smtp_timeout");
             throw new MailUnavailableException(e);
         } catch (RuntimeException e) {
-            throw classified(event, kind, gate.address(), e);
+            settled(marked); // the bounce recorded and the claim released before the answer
+            throw classified(event, kind, e);
         }
         try {
             marked.await().atMost(config.mail().sendTimeout());
@@ -209,28 +224,22 @@ public class MailService {
 
     /**
      * A recipient the server refuses for good makes the event poison (400, with the server's reply, which Knative
-     * hands to the dead-letter sink) and suppresses the address as a hard bounce; a full mailbox is poison and a soft
-     * bounce, a mailbox unavailable for now a soft bounce that is retried; anything else is a 503 the Broker retries.
+     * hands to the dead-letter sink); so does a full mailbox; anything else is a 503 the Broker retries.
      */
-    private RuntimeException classified(EventKey event, String kind, Suppressions.Address address, RuntimeException e) {
+    private RuntimeException classified(EventKey event, String kind, RuntimeException e) {
         SmtpFailure failure = SmtpFailure.of(e);
         switch (failure.kind()) {
             case RECIPIENT_REFUSED -> {
                 Log.warnf("Event %s dropped, the mail server refuses its recipient: %s", event, failure.reply());
                 count(kind, "rejected", "smtp_recipient_refused");
-                settle(suppressions.suppress(address, Suppressions.Reason.HARD_BOUNCE, failure.reply()));
                 return new PoisonEventException("mail server refused the recipient: " + failure.reply());
             }
             case MAILBOX_FULL -> {
                 Log.warnf("Event %s dropped, the recipient's mailbox is full: %s", event, failure.reply());
                 count(kind, "rejected", "smtp_mailbox_full");
-                settle(suppressions.softBounce(address, event, failure.reply()));
                 return new PoisonEventException("mail server refused the recipient: " + failure.reply());
             }
-            case MAILBOX_UNAVAILABLE -> {
-                count(kind, "failed", "smtp_mailbox_unavailable");
-                settle(suppressions.softBounce(address, event, failure.reply()));
-            }
+            case MAILBOX_UNAVAILABLE -> count(kind, "failed", "smtp_mailbox_unavailable");
             case AUTHENTICATION -> {
                 Log.errorf("Mail server refused our login, event %s will be retried: %s", event, failure.reply());
                 count(kind, "failed", "smtp_authentication");
@@ -240,12 +249,25 @@ public class MailService {
         return new MailUnavailableException(e);
     }
 
-    /** Waits for a best-effort record (it never fails) at most the send timeout, on this worker thread. */
-    private void settle(Uni<Void> record) {
+    /**
+     * What a refusal says about the address: a hard bounce suppresses it, a full or unavailable mailbox is a soft
+     * bounce (enough of them suppress it). Never fails.
+     */
+    private Uni<Void> bounced(Suppressions.Address address, EventKey event, Throwable failed) {
+        SmtpFailure failure = SmtpFailure.of(failed);
+        return switch (failure.kind()) {
+            case RECIPIENT_REFUSED -> suppressions.suppress(address, Suppressions.Reason.HARD_BOUNCE, failure.reply());
+            case MAILBOX_FULL, MAILBOX_UNAVAILABLE -> suppressions.softBounce(address, event, failure.reply());
+            default -> Uni.createFrom().voidItem();
+        };
+    }
+
+    /** Waits for {@code marked} to end, whichever way, at most the send timeout, on this worker thread. */
+    private void settled(Uni<Void> marked) {
         try {
-            record.await().atMost(config.mail().sendTimeout());
-        } catch (TimeoutException slow) {
-            Log.warnf("Recording a bounce took longer than %s and goes on", config.mail().sendTimeout());
+            marked.await().atMost(config.mail().sendTimeout());
+        } catch (RuntimeException failedOrSlow) {
+            // the send's own failure, already being answered; or a slow database, which the lease covers
         }
     }
 

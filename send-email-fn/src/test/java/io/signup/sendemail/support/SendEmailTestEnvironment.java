@@ -61,6 +61,8 @@ public class SendEmailTestEnvironment implements QuarkusTestResourceLifecycleMan
                 Map.entry("quarkus.mailer.from", "Signup <welcome@signup.test>"),
                 Map.entry("signup.mail.subject", "Welcome to the test"),
                 Map.entry("signup.mail.confirm-subject", "Confirm, please"),
+                Map.entry("signup.mail.confirm-from", "Signup <confirm@signup.test>"),
+                Map.entry("signup.mail.list-id", "Signup test list <list.signup.test>"),
                 Map.entry("signup.links.page-url", "https://signup.test"),
                 Map.entry("signup.links.action-url", "https://save.signup.test/"),
                 Map.entry("signup.mail.send-timeout", "2s")));
