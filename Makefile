@@ -84,6 +84,17 @@ replay: ## For a running make run stack: send the dead letters back into the Bro
 	curl -fsS -X POST "http://localhost:$(or $(SEND_EMAIL_PORT),8082)/dead-letters/replay$(if $(ID),?id=$(ID))"
 	@echo
 
+.PHONY: export
+export: ## For a running make run stack: everything held about one address, from every table, as JSON (EMAIL=<address>)
+	@[[ -n "$(EMAIL)" ]] || { echo "make export: name the address, EMAIL=<address>" >&2; exit 2; }
+	curl -fsS -G --data-urlencode 'email=$(EMAIL)' http://localhost:$(or $(SEND_EMAIL_PORT),8082)/subjects
+
+.PHONY: forget
+forget: ## For a running make run stack: erase one address from every table, keeping only its hash as suppressed (EMAIL=<address>)
+	@[[ -n "$(EMAIL)" ]] || { echo "make forget: name the address, EMAIL=<address>" >&2; exit 2; }
+	curl -fsS -X POST -G --data-urlencode 'email=$(EMAIL)' http://localhost:$(or $(SEND_EMAIL_PORT),8082)/subjects/forget
+	@echo
+
 .PHONY: event
 event: ## One event's path (ID=<event id>, or EMAIL=<address> for all of its events): stored, published, delivered, mailed or dead-lettered, replayed
 	ID='$(ID)' EMAIL='$(EMAIL)' java -cp local-stack/target/local-stack.jar io.signup.local.Timeline
