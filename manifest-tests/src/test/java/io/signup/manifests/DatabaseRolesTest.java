@@ -54,7 +54,7 @@ class DatabaseRolesTest {
                 + " rolconnlimit from pg_roles where rolname = ?", APP_USER).get(0);
         assertEquals(Map.of("rolsuper", false, "rolcreaterole", false, "rolcreatedb", false, "rolcanlogin", true,
                 "rolconnlimit", 2), role);
-        assertEquals(6, DATABASE.count("select count(*) from pg_tables where schemaname = 'public'"));
+        assertEquals(8, DATABASE.count("select count(*) from pg_tables where schemaname = 'public'"));
         // By oid: privileges taken one at a time (a list would pass with any one of them).
         assertEquals(0, DATABASE.count("""
                 select count(*) from pg_class c join pg_namespace n on n.oid = c.relnamespace
