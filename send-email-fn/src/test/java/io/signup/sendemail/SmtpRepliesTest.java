@@ -44,7 +44,9 @@ class SmtpRepliesTest {
             Map<String, String> config = new HashMap<>(SendEmailTestEnvironment.database());
             config.putAll(Map.of("quarkus.mailer.host", "localhost", "quarkus.mailer.port",
                     Integer.toString(SMTP.port()), "quarkus.mailer.start-tls", "DISABLED",
-                    "signup.mail.send-timeout", "2s"));
+                    "signup.mail.send-timeout", "10s",
+                    // A connection per mail: each case meets the script fresh, not a session an earlier refusal ended.
+                    "quarkus.mailer.keep-alive", "false"));
             return config;
         }
 
