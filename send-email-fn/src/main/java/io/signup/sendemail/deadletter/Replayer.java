@@ -82,17 +82,34 @@ public class Replayer {
         return problem == null;
     }
 
+    /**
+     * One POST to the Broker, tried again once when the connection failed rather than the Broker answering (a pooled
+     * connection the other side closed while idle). Sending an event twice is harmless: consumers know it by its id.
+     */
     private Uni<Void> send(CloudEvent event) {
+        return Uni.createFrom().deferred(() -> attempt(event))
+                .onFailure(failure -> !(failure instanceof BrokerRefused)).retry().atMost(1);
+    }
+
+    private Uni<Void> attempt(CloudEvent event) {
         var request = client.postAbs(broker.get().toString()).timeout(TIMEOUT.toMillis());
         // Our SinkBinding's identity, which the Broker's EventPolicies admit (when OIDC is on).
         oidc.authorization().ifPresent(token -> request.putHeader(HttpHeaderNames.AUTHORIZATION.toString(), token));
         var response = VertxMessageFactory.createWriter(request).writeBinary(event);
         return Uni.createFrom().completionStage(response.toCompletionStage()).map(answer -> {
             if (answer.statusCode() / 100 != 2) {
-                throw new IllegalStateException("the Broker answered " + answer.statusCode());
+                throw new BrokerRefused(answer.statusCode());
             }
             return null;
         });
+    }
+
+    /** The Broker answered, and not with a 2xx: not retried here. */
+    private static final class BrokerRefused extends RuntimeException {
+
+        BrokerRefused(int status) {
+            super("the Broker answered " + status, null, false, false);
+        }
     }
 
     @PreDestroy
