@@ -34,7 +34,7 @@ public class EventTimelines {
     /** An event's mail row, by the event id that ends its key ({@code source id}). */
     private static final String MAIL = """
             select event_key, state, message_id, updated_at, takeovers, suppressed_because from mail_delivery
-            where right(event_key, length($1) + 1) = ' ' || $1""";
+            where split_part(event_key, ' ', 2) = $1""";
     private static final String MAIL_BY_MESSAGE_ID = "select event_key from mail_delivery where message_id = $1";
     private static final String DEAD_LETTER = """
             select source, type, error_dest, error_code, error_data, first_seen, last_seen, times_seen, replayed_at
