@@ -13,7 +13,7 @@ import io.signup.peers.TestDatabase;
  * The applications make bench starts: the three functions as the cluster runs them, and their floors, each with the
  * memory its pod would have in the JVM variant (when the apps run with the JVM image's options).
  */
-record Apps(App empty, App render, App save, App send, App floorInsert) {
+record Apps(App empty, App render, App save, App send, App floor) {
 
     /** Every signup comes from one client here: the abuse limits would refuse the load itself. */
     static final Map<String, String> UNLIMITED = Map.of("SIGNUP_LIMITS_CLIENT_MAX", "1000000000",
@@ -35,10 +35,10 @@ record Apps(App empty, App render, App save, App send, App floorInsert) {
         Map<String, String> send = new LinkedHashMap<>(FunctionProcess.databaseEnvironment(database));
         send.putAll(Map.of("QUARKUS_MAILER_HOST", "localhost", "QUARKUS_MAILER_PORT", Integer.toString(smtpPort),
                 "QUARKUS_MAILER_START_TLS", "DISABLED"));
-        // The floor insert app shares save-email-fn's database settings and nothing else.
+        // The floor app shares save-email-fn's database settings and sink, and nothing else.
         Map<String, String> floor = new LinkedHashMap<>();
         save.forEach((key, value) -> {
-            if (key.startsWith("QUARKUS_DATASOURCE_")) {
+            if (key.startsWith("QUARKUS_DATASOURCE_") || key.equals("K_SINK")) {
                 floor.put(key, value);
             }
         });
@@ -53,7 +53,7 @@ record Apps(App empty, App render, App save, App send, App floorInsert) {
                 new App("save-email-fn", root, "save-email-fn", save, Requests.signup(), 200, saveLimit),
                 new App("send-email-fn", root, "send-email-fn", send, Requests.event(), 204,
                         limits.getOrDefault("send-email-fn", 0)),
-                new App("floor insert app", root, "bench/floor-insert-app", floor, Requests.signup(), 200,
+                new App("signup floor app", root, "bench/floor-insert-app", floor, Requests.signup(), 200,
                         saveLimit));
     }
 }

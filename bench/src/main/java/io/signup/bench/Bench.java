@@ -77,7 +77,7 @@ public final class Bench {
         results.put("jvmOptions", jvm.options());
         report.header(began, machine, coldRuns, loadRuns, loadTime);
 
-        TestDatabase database = new TestDatabase();
+        TestDatabase database = new TestDatabase().countingStatements();
         database.start();
         Map<String, Object> postgres = new LinkedHashMap<>();
         for (String setting : List.of("server_version", "fsync", "synchronous_commit")) {
@@ -90,7 +90,6 @@ public final class Bench {
         try (AcceptingSink sink = new AcceptingSink()) {
             Apps apps = Apps.of(root, database, sink.url(), mail.getSmtp().getPort(), !jvm.options().isEmpty());
             migrate(apps.save());
-            database.execute("create table floor_signup (id uuid primary key, email text not null)");
             sections(apps, database);
         } finally {
             mail.stop();
@@ -154,7 +153,7 @@ public final class Bench {
      * and said so, while an executable is missing.
      */
     private List<ColdStarts.Row> nativeSections(Apps apps, TestDatabase database) {
-        List<App> all = List.of(apps.empty(), apps.render(), apps.save(), apps.send(), apps.floorInsert());
+        List<App> all = List.of(apps.empty(), apps.render(), apps.save(), apps.send(), apps.floor());
         List<String> missing = all.stream().filter(app -> !app.builtAs(Packaging.NATIVE)).map(App::module).toList();
         if (!missing.isEmpty()) {
             results.put("native", "skipped: no native executable for " + missing + " (make native)");
@@ -174,12 +173,11 @@ public final class Bench {
     /** 6: CPU and memory-time per call beside the floor apps; then a million signups and an idle hour. */
     private Map<String, Object> costs(Runner runner, String runtime, Apps apps, TestDatabase database,
             List<ColdStarts.Row> starts) {
-        database.execute("truncate floor_signup");
-        Costs costs = new Costs(runner, loadRuns, loadTime);
+        Costs costs = new Costs(runner, database, loadRuns, loadTime);
         List<Costs.Row> rows = List.of(costs.measure(apps.render(), apps.empty()),
-                costs.measure(apps.save(), apps.floorInsert()), costs.measure(apps.send(), apps.empty()));
-        if (database.count("select count(*) from floor_signup") == 0) {
-            throw new IllegalStateException("the floor insert app answered but inserted nothing; see its log");
+                costs.measure(apps.save(), apps.floor()), costs.measure(apps.send(), apps.empty()));
+        if (rows.get(1).floorRoundTrips().perCall() < 1) {
+            throw new IllegalStateException("the signup floor app answered but wrote nothing; see its log");
         }
         Map<String, Double> startSeconds = new LinkedHashMap<>();
         starts.forEach(start -> startSeconds.put(start.app(), start.startMillis().median() / 1000));

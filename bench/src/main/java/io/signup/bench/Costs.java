@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.signup.peers.TestDatabase;
+
 /**
  * 6. What one execution costs, as a platform that bills CPU and memory-time sees it: each function under steady
  * closed-loop load beside its floor app (the least an application on the same stack does for the same request),
@@ -15,7 +17,8 @@ final class Costs {
 
     /** One function beside its floor, each figure over the runs. */
     record Row(String app, String floor, Figure callsPerSecond, Figure cpuMillisPerCall, Figure floorCpuMillisPerCall,
-            Figure mibSecondsPerCall, Figure floorMibSecondsPerCall) {
+            Figure mibSecondsPerCall, Figure floorMibSecondsPerCall, RoundTrips.Count roundTrips,
+            RoundTrips.Count floorRoundTrips) {
 
         double cpuVsFloor() {
             return cpuMillisPerCall.median() / floorCpuMillisPerCall.median();
@@ -26,34 +29,43 @@ final class Costs {
     private record Window(double callsPerSecond, double cpuMillisPerCall, double mibSecondsPerCall) {
     }
 
+    /** An application's windows, and its round trips to Postgres per call. */
+    private record Measured(List<Window> windows, RoundTrips.Count roundTrips) {
+    }
+
     static final int CONCURRENCY = 8;
 
     private final Runner jvm;
+    private final TestDatabase database;
     private final int runs;
     private final Duration window;
 
-    Costs(Runner jvm, int runs, Duration window) {
+    Costs(Runner jvm, TestDatabase database, int runs, Duration window) {
         this.jvm = jvm;
+        this.database = database;
         this.runs = runs;
         this.window = window;
     }
 
     /** The function and its floor, each started once, warmed up, then measured over {@code runs} windows. */
     Row measure(App function, App floor) {
-        List<Window> own = windows(function);
-        List<Window> base = windows(floor);
-        Bench.progress("cost %s: %.3f CPU ms/call (floor %.3f)", function.name(),
-                figure(own, Window::cpuMillisPerCall).median(), figure(base, Window::cpuMillisPerCall).median());
-        return new Row(function.name(), floor.name(), figure(own, Window::callsPerSecond),
-                figure(own, Window::cpuMillisPerCall), figure(base, Window::cpuMillisPerCall),
-                figure(own, Window::mibSecondsPerCall), figure(base, Window::mibSecondsPerCall));
+        Measured own = windows(function);
+        Measured base = windows(floor);
+        Bench.progress("cost %s: %.3f CPU ms/call, %.2f round trips (floor %.3f, %.2f)", function.name(),
+                figure(own.windows(), Window::cpuMillisPerCall).median(), own.roundTrips().perCall(),
+                figure(base.windows(), Window::cpuMillisPerCall).median(), base.roundTrips().perCall());
+        return new Row(function.name(), floor.name(), figure(own.windows(), Window::callsPerSecond),
+                figure(own.windows(), Window::cpuMillisPerCall), figure(base.windows(), Window::cpuMillisPerCall),
+                figure(own.windows(), Window::mibSecondsPerCall), figure(base.windows(), Window::mibSecondsPerCall),
+                own.roundTrips(), base.roundTrips());
     }
 
-    private List<Window> windows(App app) {
+    private Measured windows(App app) {
         try (Launch launch = jvm.launch(app)) {
             launch.millisToFirstSuccess(app.request());
             Load load = new Load(launch.url(), app.request(), app.okStatus());
             load.forDuration(CONCURRENCY, window); // warm-up: JIT, pools, caches
+            RoundTrips.Count roundTrips = RoundTrips.measure(database, load);
             List<Window> windows = new ArrayList<>();
             for (int run = 0; run < runs; run++) {
                 double cpuBefore = launch.cpuSeconds();
@@ -67,7 +79,7 @@ final class Costs {
                 windows.add(new Window(result.perSecond(), cpu * 1000 / result.served(),
                         rss * result.seconds() / result.served()));
             }
-            return windows;
+            return new Measured(windows, roundTrips);
         }
     }
 

@@ -22,7 +22,7 @@ final class Report {
 
     void database(Map<?, ?> postgres) {
         line("Postgres: %s (embedded; fsync=%s, synchronous_commit=%s), the same server for function and pgbench.",
-                postgres.get("version"), postgres.get("fsync"), postgres.get("synchronous_commit"));
+                postgres.get("server_version"), postgres.get("fsync"), postgres.get("synchronous_commit"));
     }
 
     /** {@code runtime}: what ran, e.g. the JVM and its options, or native executables. */
@@ -82,15 +82,25 @@ final class Report {
         section("6. Cost per execution: closed loop at concurrency " + concurrency
                 + "; process CPU and resident memory-time per call, beside a floor app");
         line("%s", runtime);
-        line("%-16s %16s %20s %20s %7s %18s %18s", "app", "calls/s", "CPU ms/call", "floor CPU ms/call", "vs floor",
-                "MiB·s/call", "floor MiB·s/call");
+        line("%-16s %16s %20s %20s %7s %18s %18s %6s %6s", "app", "calls/s", "CPU ms/call", "floor CPU ms/call",
+                "vs floor", "MiB·s/call", "floor MiB·s/call", "pg rt", "floor");
         for (Costs.Row row : rows) {
-            line("%-16s %16s %20s %20s %6.2fx %18s %18s", row.app(), row.callsPerSecond().format(0),
+            line("%-16s %16s %20s %20s %6.2fx %18s %18s %6.2f %6.2f", row.app(), row.callsPerSecond().format(0),
                     row.cpuMillisPerCall().format(3), row.floorCpuMillisPerCall().format(3), row.cpuVsFloor(),
-                    row.mibSecondsPerCall().format(3), row.floorMibSecondsPerCall().format(3));
+                    row.mibSecondsPerCall().format(3), row.floorMibSecondsPerCall().format(3),
+                    row.roundTrips().perCall(), row.floorRoundTrips().perCall());
         }
-        line("Floors: save-email-fn beside a Quarkus app that INSERTs one row with the reactive Postgres client per");
-        line("request; the others beside the empty REST app.");
+        line("Floors: save-email-fn beside a Quarkus app that does a new signup's work with the reactive Postgres");
+        line("client on the event loop (the same statements in one transaction, the same POST, the same mark);");
+        line("the others beside the empty REST app. pg rt: round trips to Postgres per call, counted by Postgres");
+        line("(pg_stat_statements, BEGIN and COMMIT included) over %d calls sent one at a time.", RoundTrips.CALLS);
+        for (Costs.Row row : rows) {
+            if (row.roundTrips().perCall() > 0) {
+                line("  %s per call:", row.app());
+                row.roundTrips().byStatement().forEach((statement, perCall) -> line("    %5.2f  %s", perCall,
+                        statement.length() > 100 ? statement.substring(0, 97) + "..." : statement));
+            }
+        }
         text.append('\n');
         line("A million signups, through confirmation (per signup: 2 save-email-fn calls, 2 pages, 2 mails):");
         double cpu = 0;

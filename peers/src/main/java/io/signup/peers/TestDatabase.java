@@ -15,6 +15,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
+import javax.sql.DataSource;
+
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 /**
@@ -26,6 +28,7 @@ public final class TestDatabase {
     private final Path dataDirectory;
     private EmbeddedPostgres postgres;
     private int port;
+    private boolean statementStatistics;
 
     /** A throw-away database in a temporary folder, on a free port. */
     public TestDatabase() {
@@ -42,17 +45,59 @@ public final class TestDatabase {
         this.port = port;
     }
 
+    /**
+     * Makes the server count the statements it runs, per statement (pg_stat_statements, BEGIN and COMMIT included),
+     * from the next {@link #start()}; {@link #statementCounts()} reads them.
+     */
+    public TestDatabase countingStatements() {
+        statementStatistics = true;
+        return this;
+    }
+
     public synchronized void start() {
         try {
-            postgres = EmbeddedPostgres.builder()
+            EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                     .setDataDirectory(dataDirectory)
                     .setCleanDataDirectory(false)
-                    .setPort(port)
-                    .start();
+                    .setPort(port);
+            if (statementStatistics) {
+                builder.setServerConfig("shared_preload_libraries", "pg_stat_statements");
+            }
+            postgres = builder.start();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         port = postgres.getPort();
+        if (statementStatistics) {
+            execute(statisticsDatabase(), "create extension if not exists pg_stat_statements");
+        }
+    }
+
+    /**
+     * The counts are read from another database of the same server, so that reading them (and the driver's own
+     * statements on connecting) is not counted with the statements of the database under test.
+     */
+    private DataSource statisticsDatabase() {
+        return postgres.getDatabase("postgres", "template1");
+    }
+
+    /** Forgets the statements counted so far ({@link #countingStatements()}). */
+    public void resetStatementCounts() {
+        query(statisticsDatabase(), "select pg_stat_statements_reset()");
+    }
+
+    /**
+     * How often the server ran each statement in the database under test since the last reset, by its normalized
+     * text, most frequent first.
+     */
+    public Map<String, Long> statementCounts() {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        query(statisticsDatabase(), """
+                select query, calls from pg_stat_statements
+                where dbid = (select oid from pg_database where datname = 'postgres') order by calls desc, query""")
+                .forEach(row -> counts.merge((String) row.get("query"), ((Number) row.get("calls")).longValue(),
+                        Long::sum));
+        return counts;
     }
 
     public synchronized void stop() {
@@ -73,7 +118,11 @@ public final class TestDatabase {
 
     /** Rows of {@code sql} as column-name maps, in order. */
     public List<Map<String, Object>> query(String sql, Object... parameters) {
-        try (Connection connection = postgres.getPostgresDatabase().getConnection();
+        return query(postgres.getPostgresDatabase(), sql, parameters);
+    }
+
+    private static List<Map<String, Object>> query(DataSource database, String sql, Object... parameters) {
+        try (Connection connection = database.getConnection();
                 PreparedStatement statement = connection.prepareStatement(sql)) {
             for (int i = 0; i < parameters.length; i++) {
                 statement.setObject(i + 1, parameters[i]);
@@ -122,7 +171,11 @@ public final class TestDatabase {
     }
 
     public void execute(String sql, Object... parameters) {
-        try (Connection connection = postgres.getPostgresDatabase().getConnection();
+        execute(postgres.getPostgresDatabase(), sql, parameters);
+    }
+
+    private static void execute(DataSource database, String sql, Object... parameters) {
+        try (Connection connection = database.getConnection();
                 PreparedStatement statement = connection.prepareStatement(sql)) {
             for (int i = 0; i < parameters.length; i++) {
                 statement.setObject(i + 1, parameters[i]);
