@@ -11,11 +11,9 @@ import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
-import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
 import io.signup.contract.EmailAddress;
 import io.signup.contract.LinkToken;
-import io.smallrye.mutiny.Uni;
 
 /**
  * A subscription, one row per address whatever the case of its letters (a unique index on lower(email)). It is
@@ -29,12 +27,6 @@ public class Subscriber extends PanacheEntityBase {
     public enum Status {
         PENDING, CONFIRMED, UNSUBSCRIBED
     }
-
-    private static final String INSERT_IF_NEW = """
-            insert into subscriber (id, email, name, created_at, status, confirm_token_hash, confirm_expires_at,
-                                    confirmation_sent_at)
-            values (:id, :email, :name, :createdAt, 'PENDING', :tokenHash, :expiresAt, :createdAt)
-            on conflict ((lower(email))) do nothing""";
 
     @Id
     public UUID id;
@@ -81,24 +73,6 @@ public class Subscriber extends PanacheEntityBase {
         subscriber.createdAt = now;
         subscriber.askConfirmation(confirmToken, now, ttl);
         return subscriber;
-    }
-
-    /**
-     * Inserts this subscriber unless the address is already there, in any case of its letters: one statement, no
-     * separate lookup, and two identical signups at the same moment cannot both insert (the unique index decides).
-     *
-     * @return whether it was inserted
-     */
-    public Uni<Boolean> insertIfNew() {
-        return Panache.getSession().chain(session -> session.createNativeQuery(INSERT_IF_NEW)
-                        .setParameter("id", id)
-                        .setParameter("email", email)
-                        .setParameter("name", name)
-                        .setParameter("createdAt", createdAt)
-                        .setParameter("tokenHash", confirmTokenHash)
-                        .setParameter("expiresAt", confirmExpiresAt)
-                        .executeUpdate())
-                .map(inserted -> inserted == 1);
     }
 
     /** Pending again, with a fresh confirmation token; an earlier token stops working. */

@@ -115,6 +115,13 @@ public interface SaveEmailConfig {
         /** How long published records (which hold addresses) are kept. */
         @WithDefault("P7D")
         Duration retention();
+
+        /**
+         * How long the mark of an event published right after its commit may wait for the next signup's statement to
+         * write it, before it is written on its own (with any others waiting). Far shorter than the lease.
+         */
+        @WithDefault("100ms")
+        Duration markDelay();
     }
 
     interface Consent {

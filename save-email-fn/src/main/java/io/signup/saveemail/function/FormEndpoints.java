@@ -102,21 +102,19 @@ public class FormEndpoints {
     }
 
     /**
-     * Runs {@code work} off the event loop (Hibernate Reactive needs a Vert.x context, which the worker keeps) and
+     * Runs {@code work} here, on the request's event loop and Vert.x context (no thread hop, nothing waits), and
      * answers with {@code done}. Refusals a person can act on become result pages; the rest goes to the guard.
      */
     private void run(RoutingContext context, Supplier<Uni<PageOutcome>> work,
             Consumer<PageOutcome> done) {
-        context.vertx().<PageOutcome>executeBlocking(() -> SaveEmailFunctions.awaitOnVertxContext(work), false)
-                .onSuccess(done::accept)
-                .onFailure(failure -> {
-                    PageOutcome page = pageFor(failure);
-                    if (page == null) {
-                        context.fail(failure);
-                    } else {
-                        redirect(context, Links.result(pageBase(context), page));
-                    }
-                });
+        SaveEmailFunctions.onVertxContext(context.vertx(), work).subscribe().with(done, failure -> {
+            PageOutcome page = pageFor(failure);
+            if (page == null) {
+                context.fail(failure);
+            } else {
+                redirect(context, Links.result(pageBase(context), page));
+            }
+        });
     }
 
     private static PageOutcome pageFor(Throwable failure) {

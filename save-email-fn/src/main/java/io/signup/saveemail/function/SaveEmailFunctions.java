@@ -7,19 +7,27 @@ import io.quarkus.funqy.Funq;
 import io.quarkus.funqy.knative.events.CloudEventMapping;
 import io.quarkus.logging.Log;
 import io.quarkus.vertx.VertxContextSupport;
+import io.quarkus.vertx.core.runtime.context.VertxContextSafetyToggle;
 import io.quarkus.vertx.http.runtime.CurrentVertxRequest;
+import io.signup.saveemail.Requester;
 import io.signup.saveemail.outbox.OutboxRelay;
 import io.signup.saveemail.service.RateLimiter;
 import io.signup.saveemail.service.Retention;
 import io.signup.saveemail.service.SignupService;
 import io.signup.saveemail.web.Requesters;
+import io.smallrye.common.vertx.VertxContext;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.RoutingContext;
 
 /**
  * The functions of save-email-fn. Thin adapters: the services do the work.
  * <p>
- * Funqy invokes functions on a worker thread, while Hibernate Reactive must run on a Vert.x context; each function
- * therefore runs its service call on one and waits for it.
+ * Funqy invokes every function on a worker thread of its own executor, whatever the function returns, and hands
+ * its result back through the same executor; Hibernate Reactive must run on a Vert.x context. A signup therefore
+ * returns a {@link Uni}: its work runs on a Vert.x context and the worker is free at once, with no blocking wait.
+ * The ping's republish, rare and long, waits on its worker.
  */
 public class SaveEmailFunctions {
 
@@ -45,11 +53,12 @@ public class SaveEmailFunctions {
 
     /** {@code POST /saveEmail} from the signup page's script, or a CloudEvent of type {@code saveEmail}. */
     @Funq
-    public SignupReceipt saveEmail(SignupRequest form) {
+    public Uni<SignupReceipt> saveEmail(SignupRequest form) {
         SignupRequest input = form == null ? SignupRequest.EMPTY : form;
-        awaitOnVertxContext(() -> signups.subscribe(input.email(), input.name(), input.website(),
-                requesters.of(request.getCurrent(), input.consentVersion())));
-        return SignupReceipt.ACCEPTED;
+        RoutingContext http = request.getCurrent();
+        Requester requester = requesters.of(http, input.consentVersion());
+        return onVertxContext(http.vertx(), () -> signups.subscribe(input.email(), input.name(), input.website(),
+                requester)).replaceWith(SignupReceipt.ACCEPTED);
     }
 
     /** What the PingSource sends (its {@code data}); nothing is read from it, and a call may send none. */
@@ -70,6 +79,23 @@ public class SaveEmailFunctions {
         }
         awaitOnVertxContext(() -> limiter.prune(Instant.now()));
         awaitOnVertxContext(() -> retention.run(Instant.now()));
+    }
+
+    /**
+     * {@code work} on a Vert.x duplicated context marked safe for Hibernate Reactive, and nothing waits for it: the
+     * current context when the caller is on a request's event loop, else a new one.
+     */
+    static <T> Uni<T> onVertxContext(Vertx vertx, Supplier<Uni<T>> work) {
+        Context context = VertxContext.getOrCreateDuplicatedContext(vertx);
+        VertxContextSafetyToggle.setContextSafe(context, true);
+        // A worker may see the request's context as current (propagated), but must not run the work itself.
+        // Deferred: work that throws instead of returning a failed Uni still fails the Uni.
+        Uni<T> deferred = Uni.createFrom().deferred(work::get);
+        if (Context.isOnEventLoopThread() && Vertx.currentContext() == context) {
+            return deferred;
+        }
+        return Uni.createFrom().emitter(emitter -> context.runOnContext(
+                start -> deferred.subscribe().with(emitter::complete, emitter::fail)));
     }
 
     static <T> T awaitOnVertxContext(Supplier<Uni<T>> work) {

@@ -36,8 +36,9 @@ import io.vertx.mutiny.sqlclient.Tuple;
 /**
  * Writes outbox records and moves them to the Broker. A record is written by the service's own transaction (through
  * Hibernate, with the change it announces); from then on the relay reaches it only through the reactive pool, one
- * autocommitted statement at a time: claim, mark published, release or set aside, count, prune. A record is marked
- * published only after the Broker accepted it, so an event is delivered at least once; the lease on each record
+ * autocommitted statement at a time (claim, mark published, release or set aside, count, prune), or through the
+ * next signup's statement, which writes the marks of the events published after their commit ({@link PublishMarks}).
+ * A record is marked published only after the Broker accepted it, so an event is delivered at least once; the lease on each record
  * keeps two publishers from sending it at the same time, so in the normal path it is sent exactly once.
  */
 @ApplicationScoped
@@ -80,6 +81,7 @@ public class OutboxRelay {
     private static final String PRUNE_SQL = "delete from outbox_event where published_at < $1";
 
     private final BrokerClient broker;
+    private final PublishMarks marks;
     private final ObjectMapper mapper;
     private final Pool pool;
     private final SaveEmailConfig.Outbox config;
@@ -91,9 +93,10 @@ public class OutboxRelay {
     /** Whether a drain started by the Broker's circuit breaker is still running. */
     private final AtomicBoolean draining = new AtomicBoolean();
 
-    public OutboxRelay(BrokerClient broker, ObjectMapper mapper, Pool pool, SaveEmailConfig config,
+    public OutboxRelay(BrokerClient broker, PublishMarks marks, ObjectMapper mapper, Pool pool, SaveEmailConfig config,
             MeterRegistry metrics) {
         this.broker = broker;
+        this.marks = marks;
         this.mapper = mapper;
         this.pool = pool;
         this.config = config.outbox();
@@ -140,7 +143,8 @@ public class OutboxRelay {
 
     /**
      * Publishes a record that was just committed. Never fails: if the Broker does not take the event, the record is
-     * released for the next {@link #republishPending()} and the signup stands. A record written while the Broker's
+     * released for the next {@link #republishPending()} and the signup stands. If it does, the record's mark waits in
+     * {@link PublishMarks} for the next signup's statement, which writes it at no extra round trip. A record written while the Broker's
      * circuit was open costs nothing here: outbox_publish_deferred_total counts it, and the republish sends it.
      */
     public Uni<Void> publish(OutboxEvent record) {
@@ -149,7 +153,11 @@ public class OutboxRelay {
             return Uni.createFrom().voidItem();
         }
         return broker.publish(record)
-                .chain(status -> markPublished(record.id, status, DIRECT))
+                .invoke(status -> {
+                    marks.add(record.id, status, Instant.now());
+                    metrics.counter("outbox.published", "path", DIRECT).increment();
+                })
+                .replaceWithVoid()
                 .onFailure().recoverWithUni(failure -> failed(record, failure).chain(this::refreshPending));
     }
 
@@ -192,7 +200,7 @@ public class OutboxRelay {
         Uni<Batch> chain = Uni.createFrom().item(new Batch(0, 0, false));
         for (OutboxEvent record : records) {
             chain = chain.chain(batch -> batch.brokerDown() ? Uni.createFrom().item(batch) : broker.publish(record)
-                    .chain(status -> markPublished(record.id, status, REPUBLISH))
+                    .chain(status -> markPublished(record.id, status))
                     .replaceWith(new Batch(batch.tried() + 1, batch.published() + 1, false))
                     .onFailure().recoverWithUni(failure -> isUnsent(failure)
                             // Refused unsent by the breaker: left with the untried rest, released below.
@@ -264,12 +272,12 @@ public class OutboxRelay {
     }
 
     /**
-     * One autocommitted statement on the pool, without a Hibernate session or transaction: the row is ours by its
-     * lease, and this is the only write after the Broker took the event. outbox_published_total{path=...}
+     * A republished record's mark: one autocommitted statement on the pool, without a Hibernate session or
+     * transaction; the row is ours by its lease. outbox_published_total{path="republish"}
      */
-    private Uni<Void> markPublished(UUID id, int brokerStatus, String path) {
+    private Uni<Void> markPublished(UUID id, int brokerStatus) {
         return pool.preparedQuery(MARK_PUBLISHED_SQL).execute(Tuple.of(id, (short) brokerStatus))
-                .invoke(() -> metrics.counter("outbox.published", "path", path).increment())
+                .invoke(() -> metrics.counter("outbox.published", "path", REPUBLISH).increment())
                 .replaceWithVoid();
     }
 

@@ -2,6 +2,9 @@ package io.signup.saveemail.service;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
 import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -17,11 +20,13 @@ import io.signup.contract.PersonName;
 import io.signup.contract.SignupEvent;
 import io.signup.contract.SubscriptionRequested;
 import io.signup.saveemail.ConsentRecord;
+import io.signup.saveemail.RateLimitWindow;
 import io.signup.saveemail.Requester;
 import io.signup.saveemail.Subscriber;
 import io.signup.saveemail.config.SaveEmailConfig;
 import io.signup.saveemail.outbox.OutboxEvent;
 import io.signup.saveemail.outbox.OutboxRelay;
+import io.signup.saveemail.outbox.PublishMarks;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -39,12 +44,15 @@ public class SignupService {
     private static final Pattern CONSENT_VERSION = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
     private final OutboxRelay relay;
+    private final PublishMarks marks;
     private final RateLimiter limiter;
     private final SaveEmailConfig.Consent config;
     private final MeterRegistry metrics;
 
-    public SignupService(OutboxRelay relay, RateLimiter limiter, SaveEmailConfig config, MeterRegistry metrics) {
+    public SignupService(OutboxRelay relay, PublishMarks marks, RateLimiter limiter, SaveEmailConfig config,
+            MeterRegistry metrics) {
         this.relay = relay;
+        this.marks = marks;
         this.limiter = limiter;
         this.config = config.consent();
         this.metrics = metrics;
@@ -71,19 +79,36 @@ public class SignupService {
             throw e;
         }
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
-        return limiter.hit(requester.address(), email.mailbox(), now)
-                .onFailure(RateLimitedException.class).invoke(() -> count("limited", "none"))
-                .chain(() -> {
-                    if (honeypot != null && !honeypot.isBlank()) {
+        if (honeypot != null && !honeypot.isBlank()) {
+            // Counted like any signup, so a bot learns nothing from the limits either; nothing else happens.
+            return limiter.hit(requester.address(), email.mailbox(), now)
+                    .onFailure(RateLimitedException.class).invoke(() -> count("limited", "none"))
+                    .invoke(() -> {
                         Log.info("Signup with a filled honeypot field ignored");
                         count("rejected", "honeypot");
-                        return Uni.createFrom().voidItem();
+                    });
+        }
+        RateLimiter.Hits hits = limiter.windows(requester.address(), email.mailbox(), now);
+        PublishMarks.Taken earlier = marks.take();
+        return Panache.withTransaction(() -> store(email, name, requester, hits, earlier))
+                .onFailure().invoke(() -> marks.restore(earlier))
+                .invoke(stored -> {
+                    // After the commit: the refused attempt stays counted.
+                    if (stored.limited() != null) {
+                        count("limited", "none");
+                        throw stored.limited();
                     }
-                    return Panache.withTransaction(() -> store(email, name, requester, now))
-                            .invoke(record -> count(record == null ? "duplicate" : "accepted", "none"))
-                            .call(record -> record == null ? Uni.createFrom().voidItem() : relay.publish(record))
-                            .replaceWithVoid();
-                });
+                    count(stored.record() == null ? "duplicate" : "accepted", "none");
+                })
+                .call(stored -> stored.record() == null ? Uni.createFrom().voidItem() : relay.publish(stored.record()))
+                .replaceWithVoid();
+    }
+
+    /**
+     * What a signup's transaction did: the outbox record of the confirmation mail to send (null when none is due), or
+     * the refusal of an attempt over its limits (counted and committed).
+     */
+    private record Stored(OutboxEvent record, RateLimitedException limited) {
     }
 
     private static void checkConsentVersion(String version) {
@@ -98,17 +123,53 @@ public class SignupService {
         metrics.counter("signups", "outcome", outcome, "reason", reason).increment();
     }
 
-    /** The outbox record of the confirmation mail to send, or null when none is due. */
-    private Uni<OutboxEvent> store(EmailAddress email, String name, Requester requester, Instant now) {
+    /**
+     * A new address costs one statement ({@link NewSignupStatement}), which also writes the publish marks of
+     * {@code earlier} signups. When it stored nothing, the windows' counts say whether the limits refused it; if not,
+     * the address is known: the locked read and, when a mail is due, the update, consent record and outbox record go
+     * through the session.
+     */
+    private Uni<Stored> store(EmailAddress email, String name, Requester requester, RateLimiter.Hits hits,
+            PublishMarks.Taken earlier) {
+        Instant now = hits.now();
         String token = LinkToken.generate();
         Subscriber fresh = Subscriber.pending(email, name, token, now, config.tokenTtl());
-        return fresh.insertIfNew().chain(inserted -> inserted
-                ? Uni.createFrom().item(fresh)
-                : Subscriber.<Subscriber>find("lower(email) = lower(?1)", email.toString())
-                        .withLock(LockModeType.PESSIMISTIC_WRITE).firstResult()
-                        .map(existing -> askAgain(existing, name, token, now)))
-                .chain(subscriber -> subscriber == null ? Uni.createFrom().nullItem()
-                        : requestConfirmation(subscriber, requester, token, now));
+        OutboxEvent event = requested(fresh, token, now);
+        return NewSignupStatement.run(hits, fresh, consent(fresh, requester, now), event, earlier).chain(stored -> {
+            if (stored) {
+                return Uni.createFrom().item(new Stored(event, null));
+            }
+            return counted(hits).chain(counted -> {
+                try {
+                    hits.check(counted);
+                } catch (RateLimitedException limited) {
+                    return Uni.createFrom().item(new Stored(null, limited));
+                }
+                return known(email, name, requester, token, now);
+            });
+        });
+    }
+
+    /** The windows' counts as this transaction left them, this signup included, by key. */
+    private static Uni<Map<String, Integer>> counted(RateLimiter.Hits hits) {
+        Object[] ids = hits.windows().stream()
+                .map(window -> new RateLimitWindow.Id(window.key(), window.start())).toArray();
+        return Panache.getSession().chain(session -> session.find(RateLimitWindow.class, ids))
+                .map(windows -> {
+                    Map<String, Integer> counted = new HashMap<>();
+                    windows.stream().filter(Objects::nonNull).forEach(window -> counted.put(window.id.key(), window.hits));
+                    return counted;
+                });
+    }
+
+    /** A signup for an address already stored: a new confirmation mail when one is due. */
+    private Uni<Stored> known(EmailAddress email, String name, Requester requester, String token, Instant now) {
+        return Subscriber.<Subscriber>find("lower(email) = lower(?1)", email.toString())
+                    .withLock(LockModeType.PESSIMISTIC_WRITE).firstResult()
+                    .map(existing -> askAgain(existing, name, token, now))
+                    .chain(subscriber -> subscriber == null ? Uni.createFrom().nullItem()
+                            : requestConfirmation(subscriber, requester, token, now))
+                    .map(record -> new Stored(record, null));
     }
 
     /** The existing subscriber, pending again with {@code token}, when a confirmation mail is due; else null. */
@@ -126,9 +187,16 @@ public class SignupService {
 
     private Uni<OutboxEvent> requestConfirmation(Subscriber subscriber, Requester requester, String token,
             Instant now) {
-        OutboxEvent event = relay.newRecord(SignupEvent.REQUESTED, subscriber, new SubscriptionRequested(
+        OutboxEvent event = requested(subscriber, token, now);
+        return consent(subscriber, requester, now).persist().chain(() -> event.persist()).replaceWith(event);
+    }
+
+    private OutboxEvent requested(Subscriber subscriber, String token, Instant now) {
+        return relay.newRecord(SignupEvent.REQUESTED, subscriber, new SubscriptionRequested(
                 subscriber.email, subscriber.name, token, subscriber.confirmExpiresAt, now), now);
-        return ConsentRecord.of(subscriber, ConsentRecord.Action.SIGNUP, requester, now).persist()
-                .chain(() -> event.persist()).replaceWith(event);
+    }
+
+    private static ConsentRecord consent(Subscriber subscriber, Requester requester, Instant now) {
+        return ConsentRecord.of(subscriber, ConsentRecord.Action.SIGNUP, requester, now);
     }
 }

@@ -14,7 +14,7 @@ import io.signup.peers.TestDatabase;
  */
 public class SaveEmailTestEnvironment implements QuarkusTestResourceLifecycleManager {
 
-    public static final TestDatabase DATABASE = new TestDatabase();
+    public static final TestDatabase DATABASE = new TestDatabase().countingStatements();
     public static final RecordingSink SINK = new RecordingSink();
     /** Our SinkBinding's identity, as Knative projects it with authentication-oidc on. */
     public static final ProjectedToken TOKEN = new ProjectedToken("token-of-save-email-fn-1");
