@@ -9,9 +9,11 @@ import io.signup.contract.SubscriptionRequested;
 import io.signup.contract.SubscriptionUnsubscribed;
 import io.signup.sendemail.service.EventKey;
 import io.signup.sendemail.service.MailService;
+import io.smallrye.mutiny.Uni;
 
 /**
- * The functions the Triggers in knative/ deliver to, at {@code POST /}, one per event type. They return nothing, so a
+ * The functions the Triggers in knative/ deliver to, at {@code POST /}, one per event type. They return nothing (a
+ * {@code Uni<Void>}: the mail's claim, send and mark run on the event loop, and no worker waits for them), so a
  * success is an empty 204 and no reply event re-enters the Broker. {@link io.signup.http.CloudEventGate} has already refused
  * whatever is not a valid CloudEvent of one of these types.
  */
@@ -25,14 +27,14 @@ public class SendEmailFunctions {
 
     @Funq
     @CloudEventMapping(trigger = SubscriptionRequested.TYPE)
-    public void sendConfirmation(CloudEvent<SubscriptionRequested> event) {
-        mails.confirmation(key(event), event.data());
+    public Uni<Void> sendConfirmation(CloudEvent<SubscriptionRequested> event) {
+        return Uni.createFrom().deferred(() -> mails.confirmation(key(event), event.data()));
     }
 
     @Funq
     @CloudEventMapping(trigger = SubscriptionConfirmed.TYPE)
-    public void sendWelcome(CloudEvent<SubscriptionConfirmed> event) {
-        mails.welcome(key(event), event.data());
+    public Uni<Void> sendWelcome(CloudEvent<SubscriptionConfirmed> event) {
+        return Uni.createFrom().deferred(() -> mails.welcome(key(event), event.data()));
     }
 
     @Funq

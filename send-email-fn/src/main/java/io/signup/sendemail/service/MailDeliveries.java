@@ -111,14 +111,12 @@ public class MailDeliveries {
     }
 
     /**
-     * Claims {@code event} for sending, if {@code gate} lets it out. Blocks the calling worker thread at most the send
-     * timeout.
-     *
-     * @throws StateUnavailableException when the database does not answer
+     * Claims {@code event} for sending, if {@code gate} lets it out; fails with {@link StateUnavailableException} when
+     * the database does not answer within the send timeout.
      */
-    public Decision claim(EventKey event, String messageId, Gate gate) {
+    public Uni<Decision> claim(EventKey event, String messageId, Gate gate) {
         OffsetDateTime since = gate.since() == null ? null : gate.since().atOffset(ZoneOffset.UTC);
-        return await(pool.preparedQuery(CLAIM)
+        return pool.preparedQuery(CLAIM)
                 .execute(Tuple.tuple().addString(event.toString()).addDouble((double) lease.toMillis() / 1000)
                         .addString(messageId).addString(gate.address().key()).addOffsetDateTime(since)
                         .addString(gate.address().email()).addString(gate.subscriberStatus()))
@@ -136,7 +134,9 @@ public class MailDeliveries {
                             ? Uni.createFrom().item(Decision.of(Claim.RESEND))
                             : pool.preparedQuery(UNKNOWN).execute(Tuple.of(event.toString()))
                                     .replaceWith(Decision.of(Claim.UNKNOWN_RECORDED));
-                }));
+                })
+                .ifNoItem().after(wait).fail()
+                .onFailure().transform(StateUnavailableException::new);
     }
 
     /**
@@ -175,13 +175,5 @@ public class MailDeliveries {
         return pool.preparedQuery(RELEASE).execute(Tuple.of(event.toString())).replaceWithVoid()
                 .onFailure().invoke(e -> Log.warnf("Event %s stays claimed until its lease ends: %s", event, e))
                 .onFailure().recoverWithNull();
-    }
-
-    private <T> T await(Uni<T> work) {
-        try {
-            return work.await().atMost(wait);
-        } catch (RuntimeException e) {
-            throw new StateUnavailableException(e);
-        }
     }
 }

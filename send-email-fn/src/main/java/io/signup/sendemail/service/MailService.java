@@ -82,10 +82,12 @@ public class MailService {
     }
 
     /**
-     * @throws PoisonEventException      when the event can never become a mail
-     * @throws MailUnavailableException when the SMTP server did not take it (retry later)
+     * Completes once the mail was accepted (or needs no sending). Nothing in it blocks a thread.
+     *
+     * @throws PoisonEventException      (also as the Uni's failure) when the event can never become a mail
+     * @throws MailUnavailableException (as the Uni's failure) when the SMTP server did not take it (retry later)
      */
-    public void confirmation(EventKey event, SubscriptionRequested data) {
+    public Uni<Void> confirmation(EventKey event, SubscriptionRequested data) {
         String kind = "confirmation";
         EmailAddress recipient = recipient(event, kind, data == null ? null : data.email());
         String name = name(event, kind, data.name());
@@ -95,7 +97,7 @@ public class MailService {
         }
         URI confirmUrl = Links.withToken(config.links().pageUrl(), Links.CONFIRM_PAGE, token);
         // Only while the address waits for this confirmation, and nobody unsubscribed or suppressed it since.
-        send(event, kind, new MailDeliveries.Gate(Suppressions.Address.of(recipient), PENDING, data.requestedAt()),
+        return send(event, kind, new MailDeliveries.Gate(Suppressions.Address.of(recipient), PENDING, data.requestedAt()),
                 confirmationMail().setSubject(config.mail().confirmSubject()).addTo(recipient.toString()),
                 () -> Templates.confirmation(name, recipient.toString(), confirmUrl.toString(),
                         data.expiresAt().toString().substring(0, 10)));
@@ -105,7 +107,7 @@ public class MailService {
      * As {@link #confirmation}; only while the subscriber is confirmed and not suppressed, so no welcome follows an
      * unsubscribe, whichever of the two events arrives first.
      */
-    public void welcome(EventKey event, SubscriptionConfirmed data) {
+    public Uni<Void> welcome(EventKey event, SubscriptionConfirmed data) {
         String kind = "welcome";
         EmailAddress recipient = recipient(event, kind, data == null ? null : data.email());
         String name = name(event, kind, data.name());
@@ -116,7 +118,7 @@ public class MailService {
                 .addHeader("List-Id", config.mail().listId())
                 .addHeader("List-Unsubscribe", "<" + oneClick + ">")
                 .addHeader("List-Unsubscribe-Post", Links.ONE_CLICK_FIELD + "=" + Links.ONE_CLICK_VALUE);
-        send(event, kind, new MailDeliveries.Gate(Suppressions.Address.of(recipient), CONFIRMED, data.confirmedAt()),
+        return send(event, kind, new MailDeliveries.Gate(Suppressions.Address.of(recipient), CONFIRMED, data.confirmedAt()),
                 mail, () -> Templates.welcome(name, recipient.toString(), page.toString()));
     }
 
@@ -155,42 +157,48 @@ public class MailService {
      * statement): that gap is the only time a death leaves a mail sent but unrecorded. mail_crash_window_seconds
      * measures it, from the {@code 250} to the committed mark.
      */
-    private void send(EventKey event, String kind, MailDeliveries.Gate gate, Mail mail,
+    private Uni<Void> send(EventKey event, String kind, MailDeliveries.Gate gate, Mail mail,
             Supplier<MailTemplateInstance> body) {
         String messageId = event.messageId(sender.fromDomain());
-        MailDeliveries.Decision decision = deliveries.claim(event, messageId, gate);
-        switch (decision.claim()) {
-            case SUPPRESSED -> {
-                Log.infof("Event %s not mailed: %s", event, decision.reason());
-                count(kind, "suppressed", decision.reason());
-                return;
+        return deliveries.claim(event, messageId, gate).chain(decision -> {
+            switch (decision.claim()) {
+                case SUPPRESSED -> {
+                    Log.infof("Event %s not mailed: %s", event, decision.reason());
+                    count(kind, "suppressed", decision.reason());
+                    return Uni.createFrom().voidItem();
+                }
+                case DONE -> {
+                    Log.infof("Event %s was mailed already (or its outcome is unknown); no second mail", event);
+                    count(kind, "duplicate", "none");
+                    return Uni.createFrom().voidItem();
+                }
+                case IN_FLIGHT -> {
+                    count(kind, "failed", "in_flight");
+                    return Uni.createFrom().failure(new InFlightException());
+                }
+                case UNKNOWN_RECORDED -> {
+                    Log.warnf("Event %s not mailed again: the instance sending it died, the mail server may have it "
+                            + "(at most once: recorded as outcome unknown)", event);
+                    count(kind, "unknown", "crash_window");
+                    return Uni.createFrom().voidItem();
+                }
+                case RESEND -> {
+                    Log.warnf("Event %s mailed again: the instance sending it died, the mail server may have it "
+                            + "(at least once: same Message-ID %s)", event, messageId);
+                    count(kind, "resent", "crash_window");
+                }
+                case OWNED -> {
+                    // this delivery sends
+                }
             }
-            case DONE -> {
-                Log.infof("Event %s was mailed already (or its outcome is unknown); no second mail", event);
-                count(kind, "duplicate", "none");
-                return;
-            }
-            case IN_FLIGHT -> {
-                count(kind, "failed", "in_flight");
-                throw new InFlightException();
-            }
-            case UNKNOWN_RECORDED -> {
-                Log.warnf("Event %s not mailed again: the instance sending it died, the mail server may have it "
-                        + "(at most once: recorded as outcome unknown)", event);
-                count(kind, "unknown", "crash_window");
-                return;
-            }
-            case RESEND -> {
-                Log.warnf("Event %s mailed again: the instance sending it died, the mail server may have it "
-                        + "(at least once: same Message-ID %s)", event, messageId);
-                count(kind, "resent", "crash_window");
-            }
-            case OWNED -> {
-                // this delivery sends
-            }
-        }
-        mail.addHeader("Message-ID", messageId);
-        Uni<Void> sending = sender.start(body.get().mail(mail));
+            mail.addHeader("Message-ID", messageId);
+            return deliver(event, kind, gate, body.get().mail(mail));
+        });
+    }
+
+    /** The claimed event's mail, its mark after the server's 250, and the answer, as {@link #send} describes. */
+    private Uni<Void> deliver(EventKey event, String kind, MailDeliveries.Gate gate, MailTemplateInstance mail) {
+        Uni<Void> sending = sender.start(mail);
         Uni<Void> marked = sending
                 .chain(() -> {
                     long acceptedAt = System.nanoTime();
@@ -202,31 +210,34 @@ public class MailService {
                 .onFailure().call(failed -> deliveries.release(event))
                 .memoize().indefinitely();
         marked.subscribe().with(done -> { }, failed -> { }); // marks or releases, awaited or not
-        try {
-            sending.await().atMost(config.mail().sendTimeout());
-        } catch (TimeoutException e) {
-            Log.warnf("Event %s: no answer from the mail server within %s; its outcome decides later", event,
-                    config.mail().sendTimeout());
-            count(kind, "failed", "smtp_timeout");
-            throw new MailUnavailableException(e);
-        } catch (RuntimeException e) {
-            settled(marked); // the bounce recorded and the claim released before the answer
-            throw classified(event, kind, e);
-        }
-        try {
-            marked.await().atMost(config.mail().sendTimeout());
-        } catch (TimeoutException slowDatabase) {
-            Log.warnf("Event %s mailed; marking it took longer than %s and goes on", event, config.mail().sendTimeout());
-        }
-        count(kind, "sent", "none");
-        Log.infof("%s mail for event %s accepted by the mail server", kind, event);
+        Duration timeout = config.mail().sendTimeout();
+        return sending.ifNoItem().after(timeout).failWith(TimeoutException::new)
+                .onFailure().recoverWithUni(failure -> {
+                    if (failure instanceof TimeoutException) {
+                        Log.warnf("Event %s: no answer from the mail server within %s; its outcome decides later",
+                                event, timeout);
+                        count(kind, "failed", "smtp_timeout");
+                        return Uni.createFrom().failure(new MailUnavailableException(failure));
+                    }
+                    // The bounce recorded and the claim released before the answer.
+                    return settled(marked, timeout)
+                            .chain(() -> Uni.createFrom().failure(classified(event, kind, failure)));
+                })
+                .chain(() -> marked.ifNoItem().after(timeout).recoverWithUni(() -> {
+                    Log.warnf("Event %s mailed; marking it took longer than %s and goes on", event, timeout);
+                    return Uni.createFrom().voidItem();
+                }))
+                .invoke(() -> {
+                    count(kind, "sent", "none");
+                    Log.infof("%s mail for event %s accepted by the mail server", kind, event);
+                });
     }
 
     /**
      * A recipient the server refuses for good makes the event poison (400, with the server's reply, which Knative
      * hands to the dead-letter sink); so does a full mailbox; anything else is a 503 the Broker retries.
      */
-    private RuntimeException classified(EventKey event, String kind, RuntimeException e) {
+    private RuntimeException classified(EventKey event, String kind, Throwable e) {
         SmtpFailure failure = SmtpFailure.of(e);
         switch (failure.kind()) {
             case RECIPIENT_REFUSED -> {
@@ -262,13 +273,10 @@ public class MailService {
         };
     }
 
-    /** Waits for {@code marked} to end, whichever way, at most the send timeout, on this worker thread. */
-    private void settled(Uni<Void> marked) {
-        try {
-            marked.await().atMost(config.mail().sendTimeout());
-        } catch (RuntimeException failedOrSlow) {
-            // the send's own failure, already being answered; or a slow database, which the lease covers
-        }
+    /** {@code marked} ended, whichever way, or the timeout passed. Never fails. */
+    private static Uni<Void> settled(Uni<Void> marked, Duration timeout) {
+        // the send's own failure, already being answered; or a slow database, which the lease covers
+        return marked.ifNoItem().after(timeout).recoverWithItem((Void) null).onFailure().recoverWithNull();
     }
 
     private EmailAddress recipient(EventKey event, String kind, String email) {
