@@ -229,7 +229,9 @@ public class MailService {
                 }))
                 .invoke(() -> {
                     count(kind, "sent", "none");
-                    Log.infof("%s mail for event %s accepted by the mail server", kind, event);
+                    // The normal case, once per mail: mails_total and the event's timeline (GET /events/<id>) say it;
+                    // a JSON log line per mail was 9 % of the CPU samples of a delivery.
+                    Log.debugf("%s mail for event %s accepted by the mail server", kind, event);
                 });
     }
 
