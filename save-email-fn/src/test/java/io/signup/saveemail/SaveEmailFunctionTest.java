@@ -98,8 +98,8 @@ class SaveEmailFunctionTest {
         Map<String, Object> outbox = DATABASE.query(
                 "select * from outbox_event where subscriber_id = ?", subscriber.get("id")).get(0);
         // The mark is written by the next signup's statement, or on its own after the mark delay.
-        await().atMost(Duration.ofSeconds(5)).until(() -> DATABASE.query(
-                "select published_at from outbox_event where id = ?", outbox.get("id")).get(0).get("published_at") != null);
+        await().atMost(Duration.ofSeconds(5)).until(() -> DATABASE.count(
+                "select count(*) from outbox_event where id = ? and published_at is not null", outbox.get("id")) == 1);
         assertEquals(202, DATABASE.query("select broker_status from outbox_event where id = ?", outbox.get("id"))
                 .get(0).get("broker_status"), "with the Broker's answer");
 

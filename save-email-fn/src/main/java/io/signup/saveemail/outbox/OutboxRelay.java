@@ -38,8 +38,9 @@ import io.vertx.mutiny.sqlclient.Tuple;
  * Hibernate, with the change it announces); from then on the relay reaches it only through the reactive pool, one
  * autocommitted statement at a time (claim, mark published, release or set aside, count, prune), or through the
  * next signup's statement, which writes the marks of the events published after their commit ({@link PublishMarks}).
- * A record is marked published only after the Broker accepted it, so an event is delivered at least once; the lease on each record
- * keeps two publishers from sending it at the same time, so in the normal path it is sent exactly once.
+ * A record is marked published only after the Broker accepted it, so an event is delivered at least once; the lease
+ * on each record keeps two publishers from sending it at the same time, so in the normal path it is sent exactly
+ * once.
  */
 @ApplicationScoped
 // The event data is serialized with Jackson outside Funqy's view: registered for reflection in the native image.
@@ -144,8 +145,9 @@ public class OutboxRelay {
     /**
      * Publishes a record that was just committed. Never fails: if the Broker does not take the event, the record is
      * released for the next {@link #republishPending()} and the signup stands. If it does, the record's mark waits in
-     * {@link PublishMarks} for the next signup's statement, which writes it at no extra round trip. A record written while the Broker's
-     * circuit was open costs nothing here: outbox_publish_deferred_total counts it, and the republish sends it.
+     * {@link PublishMarks} for the next signup's statement, which writes it at no extra round trip. A record written
+     * while the Broker's circuit was open costs nothing here: outbox_publish_deferred_total counts it, and the
+     * republish sends it.
      */
     public Uni<Void> publish(OutboxEvent record) {
         if (!record.publishAfterCommit) {

@@ -122,7 +122,8 @@ public class PublishMarks {
     private void scheduleFlush(Duration atLeast) {
         Mark oldest = pending.peek();
         if (oldest != null && flushScheduled.compareAndSet(false, true)) {
-            long wait = Math.max(atLeast.toMillis(), Duration.between(Instant.now(), oldest.at().plus(delay)).toMillis());
+            long wait = Math.max(atLeast.toMillis(),
+                    Duration.between(Instant.now(), oldest.at().plus(delay)).toMillis());
             vertx.setTimer(Math.max(1, wait), timer -> {
                 flushScheduled.set(false);
                 flushDue();

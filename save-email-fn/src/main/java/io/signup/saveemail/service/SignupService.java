@@ -157,7 +157,8 @@ public class SignupService {
         return Panache.getSession().chain(session -> session.find(RateLimitWindow.class, ids))
                 .map(windows -> {
                     Map<String, Integer> counted = new HashMap<>();
-                    windows.stream().filter(Objects::nonNull).forEach(window -> counted.put(window.id.key(), window.hits));
+                    windows.stream().filter(Objects::nonNull)
+                            .forEach(window -> counted.put(window.id.key(), window.hits));
                     return counted;
                 });
     }
@@ -165,11 +166,11 @@ public class SignupService {
     /** A signup for an address already stored: a new confirmation mail when one is due. */
     private Uni<Stored> known(EmailAddress email, String name, Requester requester, String token, Instant now) {
         return Subscriber.<Subscriber>find("lower(email) = lower(?1)", email.toString())
-                    .withLock(LockModeType.PESSIMISTIC_WRITE).firstResult()
-                    .map(existing -> askAgain(existing, name, token, now))
-                    .chain(subscriber -> subscriber == null ? Uni.createFrom().nullItem()
-                            : requestConfirmation(subscriber, requester, token, now))
-                    .map(record -> new Stored(record, null));
+                .withLock(LockModeType.PESSIMISTIC_WRITE).firstResult()
+                .map(existing -> askAgain(existing, name, token, now))
+                .chain(subscriber -> subscriber == null ? Uni.createFrom().nullItem()
+                        : requestConfirmation(subscriber, requester, token, now))
+                .map(record -> new Stored(record, null));
     }
 
     /** The existing subscriber, pending again with {@code token}, when a confirmation mail is due; else null. */

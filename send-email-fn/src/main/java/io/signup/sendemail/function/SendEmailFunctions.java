@@ -14,8 +14,8 @@ import io.smallrye.mutiny.Uni;
 /**
  * The functions the Triggers in knative/ deliver to, at {@code POST /}, one per event type. They return nothing (a
  * {@code Uni<Void>}: the mail's claim, send and mark run on the event loop, and no worker waits for them), so a
- * success is an empty 204 and no reply event re-enters the Broker. {@link io.signup.http.CloudEventGate} has already refused
- * whatever is not a valid CloudEvent of one of these types.
+ * success is an empty 204 and no reply event re-enters the Broker. {@link io.signup.http.CloudEventGate} has already
+ * refused whatever is not a valid CloudEvent of one of these types.
  */
 public class SendEmailFunctions {
 

@@ -97,7 +97,8 @@ public class MailService {
         }
         URI confirmUrl = Links.withToken(config.links().pageUrl(), Links.CONFIRM_PAGE, token);
         // Only while the address waits for this confirmation, and nobody unsubscribed or suppressed it since.
-        return send(event, kind, new MailDeliveries.Gate(Suppressions.Address.of(recipient), PENDING, data.requestedAt()),
+        return send(event, kind,
+                new MailDeliveries.Gate(Suppressions.Address.of(recipient), PENDING, data.requestedAt()),
                 confirmationMail().setSubject(config.mail().confirmSubject()).addTo(recipient.toString()),
                 () -> Templates.confirmation(name, recipient.toString(), confirmUrl.toString(),
                         data.expiresAt().toString().substring(0, 10)));
@@ -118,7 +119,8 @@ public class MailService {
                 .addHeader("List-Id", config.mail().listId())
                 .addHeader("List-Unsubscribe", "<" + oneClick + ">")
                 .addHeader("List-Unsubscribe-Post", Links.ONE_CLICK_FIELD + "=" + Links.ONE_CLICK_VALUE);
-        return send(event, kind, new MailDeliveries.Gate(Suppressions.Address.of(recipient), CONFIRMED, data.confirmedAt()),
+        return send(event, kind,
+                new MailDeliveries.Gate(Suppressions.Address.of(recipient), CONFIRMED, data.confirmedAt()),
                 mail, () -> Templates.welcome(name, recipient.toString(), page.toString()));
     }
 

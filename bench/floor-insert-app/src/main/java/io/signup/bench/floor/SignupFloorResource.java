@@ -68,7 +68,8 @@ public class SignupFloorResource {
     private final ObjectMapper mapper;
     private final String sink;
 
-    public SignupFloorResource(Pool pool, Vertx vertx, ObjectMapper mapper, @ConfigProperty(name = "k.sink") String sink) {
+    public SignupFloorResource(Pool pool, Vertx vertx, ObjectMapper mapper,
+            @ConfigProperty(name = "k.sink") String sink) {
         this.pool = pool;
         this.client = WebClient.create(vertx, new WebClientOptions().setKeepAlive(true).setMaxPoolSize(16));
         this.mapper = mapper;
