@@ -118,9 +118,10 @@ public interface SaveEmailConfig {
 
         /**
          * How long the mark of an event published right after its commit may wait for the next signup's statement to
-         * write it, before it is written on its own (with any others waiting). Far shorter than the lease.
+         * write it, before it is written on its own (with any others waiting). Far shorter than the lease, which keeps
+         * the record from being republished meanwhile; long enough that signups a second apart carry each other's.
          */
-        @WithDefault("100ms")
+        @WithDefault("1s")
         Duration markDelay();
     }
 

@@ -173,7 +173,9 @@ public class OutboxRelay {
      */
     public Uni<Integer> republishPending() {
         Instant deadline = Instant.now().plus(config.republishBudget());
-        return drain(deadline, 0)
+        // Waiting marks first, so that the pending count below is only what the Broker has not taken.
+        // A failure there leaves them waiting (logged by PublishMarks); the run goes on.
+        return marks.flush().onFailure().recoverWithNull().chain(() -> drain(deadline, 0))
                 .call(this::prunePublished)
                 .call(this::refreshPending);
     }
