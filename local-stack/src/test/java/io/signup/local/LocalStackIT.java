@@ -120,7 +120,10 @@ class LocalStackIT {
      */
     private static void theTimelineShowsEachEventsWholePath(String email, JsonNode confirmation, JsonNode welcome)
             throws Exception {
-        Timeline.Answer answer = stack.timeline().ofAddress(email);
+        // An event's publish mark may follow its delivery by up to save-email-fn's mark delay (outbox.PublishMarks).
+        Timeline.Answer answer = await().atMost(WAIT).until(() -> stack.timeline().ofAddress(email),
+                path -> path.events().size() == 3
+                        && path.events().stream().allMatch(event -> whats(event).contains("published")));
         String text = Timeline.text(answer);
         System.out.println("make event EMAIL=" + email + ":\n" + text);
         assertEquals(List.of(SignupEvent.REQUESTED.type(), SignupEvent.CONFIRMED.type(), SignupEvent.UNSUBSCRIBED.type()),

@@ -119,9 +119,10 @@ public interface SaveEmailConfig {
         /**
          * How long the mark of an event published right after its commit may wait for the next signup's statement to
          * write it, before it is written on its own (with any others waiting). Far shorter than the lease, which keeps
-         * the record from being republished meanwhile; long enough that signups a second apart carry each other's.
+         * the record from being republished meanwhile, and short enough that an event's timeline shows it published
+         * about when it was delivered.
          */
-        @WithDefault("1s")
+        @WithDefault("100ms")
         Duration markDelay();
     }
 
