@@ -67,8 +67,6 @@ public class OutboxRelay {
     private static final String COUNT_PENDING_SQL = """
             select count(*), min(created_at) from outbox_event where published_at is null and dead_at is null""";
     /** Each attempt's end keeps the Broker's status and its time, for the event's timeline (0: no answer). */
-    private static final String MARK_PUBLISHED_SQL = """
-            update outbox_event set published_at = now(), last_attempt_at = now(), broker_status = $2 where id = $1""";
     private static final String RELEASE_SQL = """
             update outbox_event set available_at = now(), attempts = attempts + 1, last_error = $1, broker_status = $3,
                 last_attempt_at = now()
@@ -276,11 +274,10 @@ public class OutboxRelay {
     }
 
     /**
-     * A republished record's mark: one autocommitted statement on the pool, without a Hibernate session or
-     * transaction; the row is ours by its lease. outbox_published_total{path="republish"}
+     * A republished record's mark, at once: the row is ours by its lease. outbox_published_total{path="republish"}
      */
     private Uni<Void> markPublished(UUID id, int brokerStatus) {
-        return pool.preparedQuery(MARK_PUBLISHED_SQL).execute(Tuple.of(id, (short) brokerStatus))
+        return marks.markNow(id, brokerStatus, Instant.now())
                 .invoke(() -> metrics.counter("outbox.published", "path", REPUBLISH).increment())
                 .replaceWithVoid();
     }

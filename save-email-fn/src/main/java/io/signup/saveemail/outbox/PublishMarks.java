@@ -2,8 +2,6 @@ package io.signup.saveemail.outbox;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -41,10 +39,7 @@ public class PublishMarks {
     private static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(5);
     /** After a failed write (the database is away): the next try, without spinning or a log line per try. */
     private static final Duration RETRY_WAIT = Duration.ofSeconds(1);
-    private static final String MARK_ALL = """
-            update outbox_event o set published_at = m.at, last_attempt_at = m.at, broker_status = m.status
-            from unnest($1::uuid[], $2::smallint[], $3::timestamptz[]) m (id, status, at)
-            where o.id = m.id""";
+    private static final String MARK = statement("$1", "$2", "$3");
 
     /** The Broker's answer to one event: its status, and when it came. */
     record Mark(UUID id, int status, Instant at) {
@@ -80,6 +75,20 @@ public class PublishMarks {
         this.pool = pool;
         this.vertx = vertx;
         this.delay = config.outbox().markDelay();
+    }
+
+    /**
+     * The one statement that marks records published, with the Broker's status and the time of its answer, for
+     * three parameters of equal length given as comma-separated text (ids, statuses, times: {@link Taken}). Text, so
+     * that the same statement passes through the pool and through a Hibernate native query alike.
+     */
+    public static String statement(String ids, String statuses, String times) {
+        return """
+                update outbox_event o set published_at = m.at, last_attempt_at = m.at, broker_status = m.status
+                from unnest(cast(string_to_array(cast(%s as text), ',') as uuid[]),
+                            cast(string_to_array(cast(%s as text), ',') as smallint[]),
+                            cast(string_to_array(cast(%s as text), ',') as timestamptz[])) m (id, status, at)
+                where o.id = m.id""".formatted(ids, statuses, times);
     }
 
     /** The Broker took event {@code id} with {@code status}: its record is to be marked published. */
@@ -146,17 +155,25 @@ public class PublishMarks {
         return taken.marks().isEmpty() ? Uni.createFrom().voidItem() : write(taken).chain(this::flush);
     }
 
+    /**
+     * Marks one record at once, in its own statement: a republish run's, which answers for its records itself (a
+     * failure is the caller's to handle, nothing waits here).
+     */
+    Uni<Void> markNow(UUID id, int status, Instant at) {
+        return execute(new Taken(List.of(new Mark(id, status, at))));
+    }
+
+    private Uni<Void> execute(Taken taken) {
+        return pool.preparedQuery(MARK).execute(Tuple.of(taken.ids(), taken.statuses(), taken.times()))
+                .replaceWithVoid();
+    }
+
     /** One statement for {@code taken}; on failure they wait again. */
     private Uni<Void> write(Taken taken) {
         if (taken.marks().isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        Tuple parameters = Tuple.tuple()
-                .addArrayOfUUID(taken.marks().stream().map(Mark::id).toArray(UUID[]::new))
-                .addArrayOfShort(taken.marks().stream().map(mark -> (short) mark.status()).toArray(Short[]::new))
-                .addArrayOfOffsetDateTime(taken.marks().stream().map(mark -> mark.at().atOffset(ZoneOffset.UTC))
-                        .toArray(OffsetDateTime[]::new));
-        return pool.preparedQuery(MARK_ALL).execute(parameters).replaceWithVoid()
+        return execute(taken)
                 .invoke(() -> {
                     if (failing.getAndSet(false)) {
                         Log.info("Publish marks written again");

@@ -48,11 +48,8 @@ final class NewSignupStatement {
                        cast(:consentVersion as varchar), cast(:clientAddress as varchar), cast(:userAgent as varchar)
                 from fresh),
             marked as (
-                update outbox_event o set published_at = m.at, last_attempt_at = m.at, broker_status = m.status
-                from unnest(cast(string_to_array(cast(:markIds as text), ',') as uuid[]),
-                            cast(string_to_array(cast(:markStatuses as text), ',') as smallint[]),
-                            cast(string_to_array(cast(:markTimes as text), ',') as timestamptz[])) m (id, status, at)
-                where o.id = m.id)
+            """ + PublishMarks.statement(":markIds", ":markStatuses", ":markTimes") + """
+            )
             insert into outbox_event (id, type, subscriber_id, payload, created_at, available_at, attempts,
                                       traceparent, tracestate)
             select cast(:eventId as uuid), cast(:type as varchar), id, cast(:payload as text),
