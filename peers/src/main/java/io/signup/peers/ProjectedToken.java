@@ -34,6 +34,10 @@ public final class ProjectedToken {
         }
     }
 
+    public Path file() {
+        return file;
+    }
+
     public Map<String, String> config() {
         return Map.of("signup.oidc.token-file", file.toString(), "signup.oidc.token-reread", "PT0.2S");
     }
