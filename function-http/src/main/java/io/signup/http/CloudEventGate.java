@@ -27,7 +27,7 @@ import io.vertx.ext.web.RoutingContext;
 @ApplicationScoped
 public class CloudEventGate {
 
-    /** After the function guard (-100: POST with a JSON body only), before Funqy. */
+    /** After the function guard (POST with a JSON body only), before Funqy. */
     private static final int ORDER = -90;
 
     private final FunctionHttpGuard guard;

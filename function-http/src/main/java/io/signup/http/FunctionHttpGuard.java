@@ -32,8 +32,14 @@ import io.vertx.ext.web.impl.RoutingContextInternal;
 @ApplicationScoped
 public class FunctionHttpGuard {
 
-    /** Before Funqy's route (default order), after Quarkus's filters (CORS) and body handler. */
-    private static final int ORDER = -100;
+    /**
+     * Routes that answer by themselves ahead of this guard (maintenance endpoints, form posts) use this order: after
+     * Quarkus's filters, authorization last among them (order -100, {@code SecurityHandlerPriorities.AUTHORIZATION}),
+     * so that no route of ours answers a sender the policies in application.properties refuse.
+     */
+    public static final int BEFORE_GUARD = -98;
+    /** After those, before the strict CloudEvents check (-90) and Funqy's route (default order). */
+    private static final int ORDER = -97;
 
     private final String managementPrefix;
     private final FailureMapping mapping;

@@ -6,7 +6,11 @@ import java.time.Duration;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
-/** Where a function finds its OIDC identity toward the Broker ({@link OidcToken}); env SIGNUP_OIDC_*. */
+/**
+ * Where a function finds its OIDC identity toward the Broker ({@link OidcToken}), and its own service-account token
+ * for reading the issuer's keys ({@link IssuerAccess}); env SIGNUP_OIDC_*. The issuer, audience and allowed senders
+ * are Quarkus's own keys ({@code quarkus.oidc.*}, {@code quarkus.http.auth.*}).
+ */
 @ConfigMapping(prefix = "signup.oidc")
 public interface OidcConfig {
 
@@ -17,4 +21,8 @@ public interface OidcConfig {
     /** How often the file is read again: Knative renews the token well before it expires. */
     @WithDefault("30s")
     Duration tokenReread();
+
+    /** This function's service-account token, projected by its Knative Service (not automounted). */
+    @WithDefault("/var/run/secrets/tokens/kube-api")
+    Path issuerTokenFile();
 }

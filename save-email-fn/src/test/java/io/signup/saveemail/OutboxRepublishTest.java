@@ -26,6 +26,7 @@ import io.restassured.http.ContentType;
 import io.signup.contract.SignupEvent;
 import io.signup.peers.Addresses;
 import io.signup.saveemail.function.SaveEmailFunctions;
+import io.signup.saveemail.support.As;
 import io.signup.saveemail.support.SaveEmailTestEnvironment;
 
 /** No event is lost: what the Broker did not take is published later by republishOutbox, exactly once. */
@@ -103,13 +104,13 @@ class OutboxRepublishTest {
 
     /** As an operator or a scheduler would: with no body, and with a JSON one (like the PingSource's data). */
     private static void republishOverPlainHttp() {
-        given().contentType(ContentType.JSON).post("/republishOutbox").then().statusCode(204);
-        given().contentType(ContentType.JSON).body("{}").post("/republishOutbox").then().statusCode(204);
+        As.operator().contentType(ContentType.JSON).post("/republishOutbox").then().statusCode(204);
+        As.pingSource().contentType(ContentType.JSON).body("{}").post("/republishOutbox").then().statusCode(204);
     }
 
     /** Posts to "/", where Knative delivers a PingSource's event; no reply event comes back. */
     private static void republishAs(Consumer<io.restassured.specification.RequestSpecification> event) {
-        var request = given();
+        var request = As.pingSource();
         event.accept(request);
         var response = request.post("/").then().statusCode(204).extract();
         assertNull(response.header("ce-type"), "no reply event");

@@ -25,6 +25,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.signup.contract.Senders;
+import io.signup.saveemail.support.As;
 import io.signup.saveemail.support.SaveEmailTestEnvironment;
 
 /**
@@ -135,7 +137,10 @@ class SaveEmailRejectionTest {
     @ParameterizedTest(name = "{0} -> 400")
     @MethodSource("refusedEvents")
     void anEventThatIsNotAValidCloudEventOfOursIsRefusedWithoutRetry(String label, String[] headers) throws Exception {
+        // From our PingSource, which may post to "/": what is refused here is the event, not its sender.
         HttpRequest.Builder request = HttpRequest.newBuilder(root.resolve("/")).header("Content-Type", JSON_TYPE)
+                .header("Authorization", SaveEmailTestEnvironment.ISSUER.bearer(Senders.pingSource("republish-outbox"),
+                        As.AUDIENCE))
                 .POST(BodyPublishers.ofString("{\"email\":\"event@example.com\"}"));
         for (int i = 0; i < headers.length; i += 2) {
             request.header(headers[i], headers[i + 1]);

@@ -24,6 +24,7 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.signup.peers.RecordingSink.Received;
+import io.signup.saveemail.support.As;
 import io.signup.saveemail.support.SaveEmailTestEnvironment;
 
 /**
@@ -72,7 +73,7 @@ class TracePropagationTest {
         assertTrue(eventsFor(email).isEmpty());
 
         String pingTraceId = randomHex(32);
-        given().header("traceparent", "00-" + pingTraceId + "-" + randomHex(16) + "-01")
+        As.pingSource().header("traceparent", "00-" + pingTraceId + "-" + randomHex(16) + "-01")
                 .contentType(ContentType.JSON).post("/republishOutbox")
                 .then().statusCode(204);
 

@@ -1,6 +1,5 @@
 package io.signup.sendemail;
 
-import static io.restassured.RestAssured.given;
 import static io.signup.sendemail.support.Events.accepted;
 import static io.signup.sendemail.support.Events.deliverBinary;
 import static io.signup.sendemail.support.Events.requested;
@@ -23,6 +22,7 @@ import io.restassured.path.json.JsonPath;
 import io.signup.contract.EmailAddress;
 import io.signup.contract.SignupEvent;
 import io.signup.peers.Addresses;
+import io.signup.sendemail.support.As;
 import io.signup.sendemail.support.SendEmailTestEnvironment;
 
 /**
@@ -49,7 +49,8 @@ class DataRightsTest {
                 subscriber, data);
         accepted(() -> deliverBinary(SignupEvent.REQUESTED.type(), event, data));
         String letter = UUID.randomUUID().toString();
-        given().header("ce-specversion", "1.0").header("ce-id", letter).header("ce-type", SignupEvent.REQUESTED.type())
+        As.trigger().header("ce-specversion", "1.0")
+                .header("ce-id", letter).header("ce-type", SignupEvent.REQUESTED.type())
                 .header("ce-source", SignupEvent.SOURCE).header("ce-knativeerrorcode", "503")
                 .contentType("application/json").body(requested(email, "Rita")).post("/dead-letters").then()
                 .statusCode(202);
@@ -58,7 +59,7 @@ class DataRightsTest {
         DATABASE.execute("insert into soft_bounce (address_key, event_key, bounced_at, reply) values (?, 'x', now(), ?)",
                 SuppressionTest.key(email), "452 4.2.2 <" + email + "> over quota");
 
-        JsonPath export = given().queryParam("email", email).get("/subjects").then().statusCode(200).extract()
+        JsonPath export = As.operator().queryParam("email", email).get("/subjects").then().statusCode(200).extract()
                 .jsonPath();
         assertEquals(email, export.getString("subscriber.email"));
         assertEquals("203.0.113.7", export.getString("consentRecords[0].client_address"));
@@ -68,7 +69,7 @@ class DataRightsTest {
         assertEquals(1, export.getList("rateLimits").size());
         assertEquals(1, export.getList("softBounces").size());
 
-        given().queryParam("email", email.toUpperCase()).post("/subjects/forget").then().statusCode(200)
+        As.operator().queryParam("email", email.toUpperCase()).post("/subjects/forget").then().statusCode(200)
                 .body("deleted.subscribers", equalTo(1)).body("deleted.consent", equalTo(1))
                 .body("deleted.outbox", equalTo(1)).body("deleted.dead_letters", equalTo(1))
                 .body("deleted.mails", equalTo(1)).body("deleted.limits", equalTo(1))
@@ -85,8 +86,8 @@ class DataRightsTest {
 
     @Test
     void withoutAnAddressTheAnswerSaysWhatIsMissing() {
-        given().get("/subjects").then().statusCode(400);
-        given().get("/subjects/forget?email=a@example.com").then().statusCode(405);
+        As.operator().get("/subjects").then().statusCode(400);
+        As.operator().get("/subjects/forget?email=a@example.com").then().statusCode(405);
     }
 
     /** Every table of the schema whose rows, as text, contain the address in any case. */

@@ -27,6 +27,7 @@ import io.signup.contract.SignupEvent;
 import io.signup.peers.Addresses;
 import io.signup.peers.PrometheusText;
 import io.signup.peers.RecordingSink.Received;
+import io.signup.sendemail.support.As;
 import io.signup.sendemail.support.SendEmailTestEnvironment;
 
 /**
@@ -49,7 +50,7 @@ class DeadLettersTest {
         assertEquals(keptBefore + 2, metric("dead_letters_kept_total"));
         assertEquals(waitingInTheList(), metric("dead_letters_waiting"), "the gauge counts what waits");
 
-        JsonPath kept = given().get("/dead-letters").then().statusCode(200).extract().jsonPath();
+        JsonPath kept = As.operator().get("/dead-letters").then().statusCode(200).extract().jsonPath();
         Map<String, Object> letter = kept.getMap("find { it.id == '" + id + "' }");
         assertEquals(SignupEvent.REQUESTED.type(), letter.get("type"));
         assertEquals(SignupEvent.SOURCE, letter.get("source"));
@@ -59,7 +60,7 @@ class DeadLettersTest {
         assertEquals(2, letter.get("timesSeen"));
         assertNull(letter.get("replayedAt"));
 
-        given().post("/dead-letters/replay?id=" + id).then().statusCode(200)
+        As.operator().post("/dead-letters/replay?id=" + id).then().statusCode(200)
                 .body("replayed", equalTo(1)).body("failed", equalTo(0));
         assertEquals(waitingInTheList(), metric("dead_letters_waiting"), "recounted after the replay");
 
@@ -70,28 +71,28 @@ class DeadLettersTest {
         assertNull(event.header("ce-knativeerrorcode"), "the error extensions stay with the dead letter");
         assertEquals("Bearer token-of-send-email-fn", event.header("Authorization"),
                 "replayed as our SinkBinding's identity, which the Broker's EventPolicy admits");
-        assertNotNull(given().get("/dead-letters").jsonPath().get("find { it.id == '" + id + "' }.replayedAt"));
+        assertNotNull(As.operator().get("/dead-letters").jsonPath().get("find { it.id == '" + id + "' }.replayedAt"));
 
         // The Broker delivers the replayed event: one mail. A second replay sends nothing: nothing is due.
         accepted(() -> deliverBinary(event.header("ce-type"), id, event.body()));
         assertEquals(1, mailsTo(MAIL, email).size());
-        given().post("/dead-letters/replay?id=" + id).then().statusCode(200).body("replayed", equalTo(0));
+        As.operator().post("/dead-letters/replay?id=" + id).then().statusCode(200).body("replayed", equalTo(0));
     }
 
     @Test
     void anythingThatIsAReadableCloudEventIsKeptEvenIfItIsNotOurs() {
         String id = UUID.randomUUID().toString();
-        given().header("ce-specversion", "1.0").header("ce-id", id).header("ce-type", "com.example.other")
+        As.trigger().header("ce-specversion", "1.0").header("ce-id", id).header("ce-type", "com.example.other")
                 .header("ce-source", "urn:elsewhere").header("ce-knativeerrorcode", "400")
                 .contentType("text/plain").body("whatever").post("/dead-letters").then().statusCode(202);
         assertEquals("com.example.other",
-                given().get("/dead-letters").jsonPath().get("find { it.id == '" + id + "' }.type"));
-        given().contentType("text/plain").body("not an event").post("/dead-letters").then().statusCode(400);
+                As.operator().get("/dead-letters").jsonPath().get("find { it.id == '" + id + "' }.type"));
+        As.trigger().contentType("text/plain").body("not an event").post("/dead-letters").then().statusCode(400);
     }
 
     private static io.restassured.response.ValidatableResponse deadLetter(String id, String data, String code,
             String answer) {
-        return given().header("ce-specversion", "1.0").header("ce-id", id)
+        return As.trigger().header("ce-specversion", "1.0").header("ce-id", id)
                 .header("ce-type", SignupEvent.REQUESTED.type()).header("ce-source", SignupEvent.SOURCE)
                 .header("ce-knativeerrordest", "http://send-email-fn.signup.svc.cluster.local")
                 .header("ce-knativeerrorcode", code)
@@ -105,7 +106,7 @@ class DeadLettersTest {
 
     /** Dead letters not replayed since they were last seen, from the list an operator reads. */
     private static double waitingInTheList() {
-        List<Map<String, Object>> letters = given().get("/dead-letters").jsonPath().getList("$");
+        List<Map<String, Object>> letters = As.operator().get("/dead-letters").jsonPath().getList("$");
         return letters.stream().filter(letter -> letter.get("replayedAt") == null
                 || ((String) letter.get("replayedAt")).compareTo((String) letter.get("lastSeen")) < 0).count();
     }

@@ -1,6 +1,5 @@
 package io.signup.sendemail;
 
-import static io.restassured.RestAssured.given;
 import static io.signup.sendemail.support.Events.accepted;
 import static io.signup.sendemail.support.Mails.mailsTo;
 import static io.signup.sendemail.support.SendEmailTestEnvironment.MAIL;
@@ -32,6 +31,7 @@ import io.signup.contract.SignupEvent;
 import io.signup.contract.SubscriptionConfirmed;
 import io.signup.contract.SubscriptionRequested;
 import io.signup.peers.Addresses;
+import io.signup.sendemail.support.As;
 import io.signup.sendemail.support.SendEmailTestEnvironment;
 
 /**
@@ -55,7 +55,7 @@ class EventContractTest {
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         HttpMessageFactory.createWriter(headers::put, body::writeBytes).writeBinary(event);
 
-        accepted(() -> given().headers(headers).body(body.toByteArray()).post("/").then());
+        accepted(() -> As.trigger().headers(headers).body(body.toByteArray()).post("/").then());
 
         assertEquals(1, mailsTo(MAIL, email).size());
     }
@@ -67,7 +67,7 @@ class EventContractTest {
                 .serialize(producerEvent(SignupEvent.CONFIRMED, new SubscriptionConfirmed(email, null,
                         LinkToken.generate(), now())));
 
-        accepted(() -> given().contentType(JsonFormat.CONTENT_TYPE).body(json).post("/").then());
+        accepted(() -> As.trigger().contentType(JsonFormat.CONTENT_TYPE).body(json).post("/").then());
 
         assertEquals(1, mailsTo(MAIL, email).size());
     }

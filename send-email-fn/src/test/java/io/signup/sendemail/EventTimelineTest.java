@@ -1,6 +1,5 @@
 package io.signup.sendemail;
 
-import static io.restassured.RestAssured.given;
 import static io.signup.sendemail.support.Events.accepted;
 import static io.signup.sendemail.support.Events.confirmed;
 import static io.signup.sendemail.support.Events.deliverBinary;
@@ -34,6 +33,7 @@ import io.restassured.path.json.JsonPath;
 import io.signup.contract.LinkToken;
 import io.signup.contract.SignupEvent;
 import io.signup.peers.Addresses;
+import io.signup.sendemail.support.As;
 import io.signup.sendemail.support.SendEmailTestEnvironment;
 
 /**
@@ -54,7 +54,7 @@ class EventTimelineTest {
         accepted(() -> deliverBinary(SignupEvent.REQUESTED.type(), id, requested(email, "Tim")));
         String messageId = header(single(mailsTo(MAIL, email)), "Message-ID");
 
-        JsonPath event = given().get("/events/" + id).then().statusCode(200).extract().jsonPath();
+        JsonPath event = As.operator().get("/events/" + id).then().statusCode(200).extract().jsonPath();
         assertEquals(SignupEvent.REQUESTED.type(), event.getString("outbox.type"));
         assertEquals(1, event.getInt("outbox.failedAttempts"));
         assertEquals(202, event.getInt("outbox.brokerStatus"));
@@ -66,9 +66,9 @@ class EventTimelineTest {
         assertEquals(SignupEvent.SOURCE, event.getString("mail.source"));
         assertNull(event.get("deadLetter"));
 
-        given().queryParam("message-id", messageId).get("/events").then().statusCode(200).body("id", equalTo(id));
+        As.operator().queryParam("message-id", messageId).get("/events").then().statusCode(200).body("id", equalTo(id));
 
-        JsonPath address = given().queryParam("email", email.toUpperCase(Locale.ROOT)).get("/events")
+        JsonPath address = As.operator().queryParam("email", email.toUpperCase(Locale.ROOT)).get("/events")
                 .then().statusCode(200).extract().jsonPath();
         assertEquals(email, address.getString("subscriber.email"));
         assertEquals(List.of(id), address.getList("events.id"));
@@ -79,22 +79,23 @@ class EventTimelineTest {
         String email = Addresses.unique("timeline-dead");
         String id = UUID.randomUUID().toString();
         String data = requested(email, "Dee");
-        given().header("ce-specversion", "1.0").header("ce-id", id).header("ce-type", SignupEvent.REQUESTED.type())
+        As.trigger().header("ce-specversion", "1.0").header("ce-id", id).header("ce-type", SignupEvent.REQUESTED.type())
                 .header("ce-source", SignupEvent.SOURCE).header("ce-knativeerrorcode", "503")
                 .header("ce-knativeerrordest", "http://send-email-fn.signup.svc.cluster.local")
                 .contentType("application/json").body(data).post("/dead-letters").then().statusCode(202);
-        given().get("/events/" + id).then().statusCode(200)
+        As.operator().get("/events/" + id).then().statusCode(200)
                 .body("deadLetter.errorCode", equalTo("503")).body("deadLetter.timesSeen", equalTo(1))
                 .body("deadLetter.replayedAt", nullValue()).body("mail", nullValue());
 
-        given().post("/dead-letters/replay?id=" + id).then().statusCode(200).body("replayed", equalTo(1));
+        As.operator().post("/dead-letters/replay?id=" + id).then().statusCode(200).body("replayed", equalTo(1));
         accepted(() -> deliverBinary(SignupEvent.REQUESTED.type(), id, data));
 
-        JsonPath event = given().get("/events/" + id).then().statusCode(200).extract().jsonPath();
+        JsonPath event = As.operator().get("/events/" + id).then().statusCode(200).extract().jsonPath();
         assertNotNull(event.getString("deadLetter.replayedAt"));
         assertEquals("SENT", event.getString("mail.state"));
         // Found by address too: the dead letter holds it, though no outbox row does.
-        assertEquals(List.of(id), given().queryParam("email", email).get("/events").jsonPath().getList("events.id"));
+        assertEquals(List.of(id), As.operator().queryParam("email", email)
+                .get("/events").jsonPath().getList("events.id"));
     }
 
     @Test
@@ -106,20 +107,21 @@ class EventTimelineTest {
         String welcome = confirmed(email, "Una", LinkToken.generate(), confirmedAt);
         accepted(() -> deliverBinary(SignupEvent.CONFIRMED.type(), id, welcome));
 
-        given().get("/events/" + id).then().statusCode(200).body("mail.state", equalTo("SUPPRESSED"))
+        As.operator().get("/events/" + id).then().statusCode(200).body("mail.state", equalTo("SUPPRESSED"))
                 .body("mail.suppressedBecause", equalTo("unsubscribed"));
         assertTrue(mailsTo(MAIL, email).isEmpty());
     }
 
     @Test
     void unknownEventsAndEmptyQuestionsGetAReason() {
-        given().get("/events/" + UUID.randomUUID()).then().statusCode(404)
+        As.operator().get("/events/" + UUID.randomUUID()).then().statusCode(404)
                 .body("error", startsWith("no record of event"));
-        given().get("/events/not-a-uuid-and-unknown").then().statusCode(404);
-        given().queryParam("message-id", "<nothing@signup.test>").get("/events").then().statusCode(404);
-        given().get("/events").then().statusCode(400);
-        given().post("/events/x").then().statusCode(405);
-        JsonPath nobody = given().queryParam("email", Addresses.unique("nobody")).get("/events").then().statusCode(200)
+        As.operator().get("/events/not-a-uuid-and-unknown").then().statusCode(404);
+        As.operator().queryParam("message-id", "<nothing@signup.test>").get("/events").then().statusCode(404);
+        As.operator().get("/events").then().statusCode(400);
+        As.operator().post("/events/x").then().statusCode(405);
+        JsonPath nobody = As.operator()
+                .queryParam("email", Addresses.unique("nobody")).get("/events").then().statusCode(200)
                 .extract().jsonPath();
         assertNull(nobody.get("subscriber"));
         assertEquals(List.of(), nobody.getList("events"));

@@ -23,12 +23,15 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import io.signup.contract.Senders;
 import io.signup.contract.SignupEvent;
 import io.signup.peers.Addresses;
 import io.signup.peers.FunctionProcess;
 import io.signup.peers.ScriptedSmtpServer;
 import io.signup.peers.TestDatabase;
+import io.signup.sendemail.support.As;
 import io.signup.sendemail.support.Events;
+import io.signup.sendemail.support.SendEmailTestEnvironment;
 
 /**
  * One mail per event, whichever replica a delivery reaches and however late the mail server answers: two packaged
@@ -64,6 +67,7 @@ class OneMailPerEventIT {
                 "QUARKUS_MAILER_HOST", "localhost", "QUARKUS_MAILER_PORT", Integer.toString(smtp.port()),
                 "QUARKUS_MAILER_START_TLS", "DISABLED", "QUARKUS_MAILER_TIMEOUT", "30s",
                 "SIGNUP_MAIL_SEND_TIMEOUT", "1s", "SIGNUP_MAIL_LEASE", "20s"));
+        env.put("QUARKUS_OIDC_AUTH_SERVER_URL", SendEmailTestEnvironment.ISSUER.url());
         env.putAll(settings);
         return FunctionProcess.start(ROOT, "send-email-fn", env, LOGS.resolve(name));
     }
@@ -187,6 +191,8 @@ class OneMailPerEventIT {
     private static int deliver(FunctionProcess instance, String id, String data) {
         try {
             return HTTP.send(HttpRequest.newBuilder(URI.create(instance.url() + "/"))
+                    .header("Authorization", SendEmailTestEnvironment.ISSUER.bearer(
+                            Senders.trigger("send-confirmation-mail"), As.AUDIENCE))
                     .header("ce-specversion", "1.0").header("ce-id", id)
                     .header("ce-type", SignupEvent.REQUESTED.type()).header("ce-source", SignupEvent.SOURCE)
                     .header("Content-Type", "application/json")

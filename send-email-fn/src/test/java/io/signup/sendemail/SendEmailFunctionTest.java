@@ -1,6 +1,5 @@
 package io.signup.sendemail;
 
-import static io.restassured.RestAssured.given;
 import static io.signup.sendemail.support.Events.accepted;
 import static io.signup.sendemail.support.Events.confirmed;
 import static io.signup.sendemail.support.Events.deliverBinary;
@@ -35,6 +34,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.signup.contract.LinkToken;
 import io.signup.contract.SignupEvent;
 import io.signup.peers.Addresses;
+import io.signup.sendemail.support.As;
 import io.signup.sendemail.support.SendEmailTestEnvironment;
 
 @QuarkusTest
@@ -107,7 +107,7 @@ class SendEmailFunctionTest {
                 {"specversion":"1.0","id":"%s","type":"%s","source":"%s",
                  "datacontenttype":"application/json","data":%s}"""
                 .formatted(UUID.randomUUID(), SignupEvent.REQUESTED.type(), SignupEvent.SOURCE, requested(email, null));
-        assertEquals("", accepted(() -> given().contentType("application/cloudevents+json").body(event)
+        assertEquals("", accepted(() -> As.trigger().contentType("application/cloudevents+json").body(event)
                 .post("/").then()).asString());
 
         assertEquals(1, mailsTo(MAIL, email).size());
@@ -189,7 +189,7 @@ class SendEmailFunctionTest {
     @MethodSource("malformedCloudEvents")
     void aDeliveryThatIsNotAValidCloudEventIsRefusedWithoutRetry(String label, String[] headers, String data) {
         int before = MAIL.received().size();
-        var request = given().contentType("application/json").body(data);
+        var request = As.trigger().contentType("application/json").body(data);
         for (int i = 0; i < headers.length; i += 2) {
             request.header(headers[i], headers[i + 1]);
         }
@@ -204,7 +204,7 @@ class SendEmailFunctionTest {
     @ParameterizedTest(name = "structured: {0} -> 400")
     @MethodSource("malformedStructured")
     void aStructuredEventThatIsNotValidIsRefusedWithoutRetry(String label, String body) {
-        given().contentType("application/cloudevents+json").body(body).post("/").then().statusCode(400);
+        As.trigger().contentType("application/cloudevents+json").body(body).post("/").then().statusCode(400);
     }
 
     static Stream<Arguments> malformedStructured() {
@@ -223,7 +223,7 @@ class SendEmailFunctionTest {
     @Test
     void getDoesNotCallTheFunction() {
         int before = MAIL.received().size();
-        given().get("/?email=" + Addresses.unique("get")).then().statusCode(405).header("Allow", "POST")
+        As.trigger().get("/?email=" + Addresses.unique("get")).then().statusCode(405).header("Allow", "POST")
                 .body("error", equalTo("method not allowed: use POST"));
         assertEquals(before, MAIL.received().size());
     }

@@ -26,6 +26,7 @@ import io.signup.contract.SignupEvent;
 import io.signup.peers.Addresses;
 import io.signup.peers.PrometheusText;
 import io.signup.peers.ScriptedSmtpServer;
+import io.signup.sendemail.support.As;
 import io.signup.sendemail.support.SendEmailTestEnvironment;
 
 /**
@@ -42,6 +43,7 @@ class SmtpRepliesTest {
         @Override
         public Map<String, String> start() {
             Map<String, String> config = new HashMap<>(SendEmailTestEnvironment.database());
+            config.putAll(SendEmailTestEnvironment.ISSUER.config(As.AUDIENCE));
             config.putAll(Map.of("quarkus.mailer.host", "localhost", "quarkus.mailer.port",
                     Integer.toString(SMTP.port()), "quarkus.mailer.start-tls", "DISABLED",
                     "signup.mail.send-timeout", "10s",

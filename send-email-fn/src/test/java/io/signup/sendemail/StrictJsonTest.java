@@ -1,6 +1,5 @@
 package io.signup.sendemail;
 
-import static io.restassured.RestAssured.given;
 import static io.signup.sendemail.support.Events.deliverBinary;
 import static io.signup.sendemail.support.Events.requested;
 import static io.signup.sendemail.support.Mails.mailsTo;
@@ -19,6 +18,7 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.signup.contract.SignupEvent;
 import io.signup.peers.Addresses;
+import io.signup.sendemail.support.As;
 import io.signup.sendemail.support.SendEmailTestEnvironment;
 
 /**
@@ -46,9 +46,9 @@ class StrictJsonTest {
         String event = "{\"specversion\":\"1.0\",\"id\":\"" + UUID.randomUUID() + "\",\"source\":\"" + SignupEvent.SOURCE
                 + "\",\"type\":\"" + SignupEvent.REQUESTED.type() + "\",\"type\":\"" + SignupEvent.CONFIRMED.type()
                 + "\",\"datacontenttype\":\"application/json\",\"data\":" + requested(Addresses.unique("s"), "S") + "}";
-        given().contentType("application/cloudevents+json").body(event).post("/").then().statusCode(400)
+        As.trigger().contentType("application/cloudevents+json").body(event).post("/").then().statusCode(400)
                 .body("error", equalTo("invalid JSON: duplicate key \"type\""));
-        given().contentType("application/cloudevents+json").body("/* x */" + event.replace(",\"type\":\""
+        As.trigger().contentType("application/cloudevents+json").body("/* x */" + event.replace(",\"type\":\""
                 + SignupEvent.CONFIRMED.type() + "\"", "")).post("/").then().statusCode(400)
                 .body("error", equalTo("invalid JSON: comments are not allowed"));
     }
@@ -57,14 +57,15 @@ class StrictJsonTest {
     void aDeadLetterWithDataThatIsNotStrictJsonIsKeptAsItCameAndNotReplayed() {
         String id = UUID.randomUUID().toString();
         String data = requested(Addresses.unique("kept"), "K") + " garbage";
-        given().header("ce-specversion", "1.0").header("ce-id", id).header("ce-type", SignupEvent.REQUESTED.type())
+        As.trigger().header("ce-specversion", "1.0").header("ce-id", id).header("ce-type", SignupEvent.REQUESTED.type())
                 .header("ce-source", SignupEvent.SOURCE).header("ce-knativeerrorcode", "400")
                 .contentType("application/json").body(data).post("/dead-letters").then().statusCode(202);
-        String kept = given().get("/dead-letters").jsonPath().getString("find { it.id == '" + id + "' }.event.data_base64");
+        String kept = As.operator().get("/dead-letters").jsonPath()
+                .getString("find { it.id == '" + id + "' }.event.data_base64");
         assertEquals(data, new String(Base64.getDecoder().decode(kept)), "byte for byte, not reparsed");
 
         int sentBefore = BROKER.received().size();
-        given().post("/dead-letters/replay?id=" + id).then().statusCode(200).body("replayed", equalTo(0))
+        As.operator().post("/dead-letters/replay?id=" + id).then().statusCode(200).body("replayed", equalTo(0))
                 .body("refused[0].id", equalTo(id))
                 .body("refused[0].reason", equalTo("invalid JSON: content after the end of the value"));
         assertEquals(sentBefore, BROKER.received().size(), "nothing went back to the Broker");

@@ -1,6 +1,5 @@
 package io.signup.sendemail;
 
-import static io.restassured.RestAssured.given;
 import static io.signup.sendemail.support.Events.accepted;
 import static io.signup.sendemail.support.Events.requested;
 import static io.signup.sendemail.support.Mails.mailsTo;
@@ -25,6 +24,7 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.signup.contract.SignupEvent;
 import io.signup.peers.Addresses;
+import io.signup.sendemail.support.As;
 import io.signup.sendemail.support.SendEmailTestEnvironment;
 
 /**
@@ -80,7 +80,7 @@ class TracePropagationTest {
     }
 
     private static io.restassured.response.ValidatableResponse deliver(String email, Map<String, String> tracing) {
-        return given()
+        return As.trigger()
                 .headers(tracing)
                 .header("ce-specversion", "1.0")
                 .header("ce-id", UUID.randomUUID().toString())

@@ -42,8 +42,8 @@ import io.vertx.ext.web.RoutingContext;
 @ApplicationScoped
 public class FormEndpoints {
 
-    /** After CORS and the body handler, before the function guard (-100). */
-    private static final int ORDER = -150;
+    /** After CORS, the body handler and authorization, before the function guard. */
+    private static final int ORDER = FunctionHttpGuard.BEFORE_GUARD;
     /** A field only our unsubscribe page's button sends: answer it with a page, not with the one-click's 200. */
     static final String FROM_PAGE = "page";
 

@@ -25,6 +25,7 @@ import io.micrometer.core.instrument.Tag;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.quarkus.logging.Log;
 import io.signup.contract.SignupEvent;
+import io.signup.http.BrokerTrust;
 import io.signup.http.OidcToken;
 import io.signup.saveemail.config.SaveEmailConfig;
 import io.smallrye.faulttolerance.api.CircuitBreakerState;
@@ -67,11 +68,12 @@ public class BrokerClient {
     private volatile CircuitBreakerState state = CircuitBreakerState.CLOSED;
     private volatile Instant openedAt = Instant.MIN;
 
-    public BrokerClient(Vertx vertx, SaveEmailConfig config, MeterRegistry metrics, OidcToken oidc) {
+    public BrokerClient(Vertx vertx, SaveEmailConfig config, MeterRegistry metrics, OidcToken oidc,
+            BrokerTrust trust) {
         this.config = config.broker();
         this.oidc = oidc;
         this.metrics = metrics;
-        this.client = WebClient.create(vertx, new WebClientOptions()
+        this.client = WebClient.create(vertx, trust.apply(new WebClientOptions())
                 .setConnectTimeout((int) this.config.timeout().toMillis())
                 // As many connections as the database pool allows signups in flight (Vert.x's default is 5).
                 .setMaxPoolSize(CONNECTIONS)

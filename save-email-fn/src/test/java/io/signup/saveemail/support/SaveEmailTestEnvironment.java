@@ -4,6 +4,7 @@ import java.util.HashMap;
 import java.util.Map;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import io.signup.peers.LocalIssuer;
 import io.signup.peers.ProjectedToken;
 import io.signup.peers.RecordingSink;
 import io.signup.peers.TestDatabase;
@@ -18,12 +19,15 @@ public class SaveEmailTestEnvironment implements QuarkusTestResourceLifecycleMan
     public static final RecordingSink SINK = new RecordingSink();
     /** Our SinkBinding's identity, as Knative projects it with authentication-oidc on. */
     public static final ProjectedToken TOKEN = new ProjectedToken("token-of-save-email-fn-1");
+    /** The service-account issuer whose tokens the PingSource and operators carry. */
+    public static final LocalIssuer ISSUER = new LocalIssuer().start();
 
     @Override
     public Map<String, String> start() {
         DATABASE.start();
         SINK.start();
         Map<String, String> config = new HashMap<>(TOKEN.config());
+        config.putAll(ISSUER.config(As.AUDIENCE));
         config.putAll(Map.of(
                 "quarkus.datasource.reactive.url", DATABASE.reactiveUrl(),
                 "quarkus.datasource.username", "postgres",

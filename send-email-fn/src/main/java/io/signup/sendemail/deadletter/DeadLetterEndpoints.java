@@ -31,8 +31,8 @@ import io.vertx.ext.web.RoutingContext;
 public class DeadLetterEndpoints {
 
     static final String PATH = "/dead-letters";
-    /** Before the function guard (-100) and the strict CloudEvents check (-90). */
-    private static final int ORDER = -110;
+    /** After authorization, before the function guard and the strict CloudEvents check. */
+    private static final int ORDER = FunctionHttpGuard.BEFORE_GUARD;
 
     private final DeadLetterStore store;
     private final Replayer replayer;

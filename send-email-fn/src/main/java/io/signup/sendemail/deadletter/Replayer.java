@@ -11,6 +11,7 @@ import io.cloudevents.CloudEvent;
 import io.cloudevents.http.vertx.VertxMessageFactory;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.quarkus.logging.Log;
+import io.signup.http.BrokerTrust;
 import io.signup.http.OidcToken;
 import io.signup.http.StrictJson;
 import io.signup.sendemail.config.SendEmailConfig;
@@ -20,6 +21,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
 
 /**
  * Sends dead letters back into the Broker ({@code K_SINK}, from the SinkBinding) with their own id, source and
@@ -36,11 +38,11 @@ public class Replayer {
     private final WebClient client;
     private final OidcToken oidc;
 
-    public Replayer(DeadLetterStore store, Vertx vertx, SendEmailConfig config, OidcToken oidc) {
+    public Replayer(DeadLetterStore store, Vertx vertx, SendEmailConfig config, OidcToken oidc, BrokerTrust trust) {
         this.store = store;
         this.oidc = oidc;
         this.broker = config.broker().url();
-        this.client = WebClient.create(vertx);
+        this.client = WebClient.create(vertx, trust.apply(new WebClientOptions()));
     }
 
     /**

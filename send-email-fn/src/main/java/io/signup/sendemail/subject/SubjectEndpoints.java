@@ -23,8 +23,8 @@ import io.vertx.ext.web.RoutingContext;
 public class SubjectEndpoints {
 
     static final String PATH = "/subjects";
-    /** Before the function guard (-100), as the other maintenance endpoints. */
-    private static final int ORDER = -110;
+    /** After authorization, before the function guard, as the other maintenance endpoints. */
+    private static final int ORDER = FunctionHttpGuard.BEFORE_GUARD;
 
     private final SubjectData data;
 

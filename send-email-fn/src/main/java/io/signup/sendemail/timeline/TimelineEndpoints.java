@@ -23,8 +23,8 @@ import io.vertx.ext.web.RoutingContext;
 public class TimelineEndpoints {
 
     static final String PATH = "/events";
-    /** Before the function guard (-100), as the dead-letter endpoints. */
-    private static final int ORDER = -110;
+    /** After authorization, before the function guard, as the dead-letter endpoints. */
+    private static final int ORDER = FunctionHttpGuard.BEFORE_GUARD;
 
     private final EventTimelines timelines;
 

@@ -53,7 +53,7 @@ public final class Events {
     }
 
     public static ValidatableResponse deliverBinary(String type, String id, String data) {
-        return given()
+        return As.trigger()
                 .header("ce-specversion", "1.0")
                 .header("ce-id", id)
                 .header("ce-type", type)

@@ -5,6 +5,7 @@ import java.util.Map;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.signup.peers.FunctionProcess;
+import io.signup.peers.LocalIssuer;
 import io.signup.peers.ProjectedToken;
 import io.signup.peers.RecordingSink;
 import io.signup.peers.TestDatabase;
@@ -17,6 +18,8 @@ public class SendEmailTestEnvironment implements QuarkusTestResourceLifecycleMan
     public static final RecordingSink BROKER = new RecordingSink();
     /** Our SinkBinding's identity, as Knative projects it with authentication-oidc on. */
     public static final ProjectedToken TOKEN = new ProjectedToken("token-of-send-email-fn");
+    /** The service-account issuer whose tokens the senders carry, as the cluster's API server would issue them. */
+    public static final LocalIssuer ISSUER = new LocalIssuer().start();
     /** One Postgres for every test class, with the schema save-email-fn's migrations make. */
     public static final TestDatabase DATABASE = new TestDatabase();
     private static boolean databaseStarted;
@@ -54,6 +57,7 @@ public class SendEmailTestEnvironment implements QuarkusTestResourceLifecycleMan
         Map<String, String> config = new HashMap<>(database());
         config.put("signup.broker.url", BROKER.url());
         config.putAll(TOKEN.config());
+        config.putAll(ISSUER.config(As.AUDIENCE));
         config.putAll(Map.ofEntries(
                 Map.entry("quarkus.mailer.host", "localhost"),
                 Map.entry("quarkus.mailer.port", Integer.toString(server().port())),
