@@ -5,7 +5,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.signup.contract.Senders;
 import io.signup.peers.FunctionProcess;
+import io.signup.peers.LocalIssuer;
 import io.signup.peers.LocalFunction;
 import io.signup.peers.TestDatabase;
 
@@ -24,7 +26,8 @@ record Apps(App empty, App render, App save, App send, App floor) {
         return List.of(empty, render, save, send);
     }
 
-    static Apps of(Path root, TestDatabase database, String sinkUrl, int smtpPort, boolean podMemory) {
+    static Apps of(Path root, TestDatabase database, String sinkUrl, int smtpPort, boolean podMemory,
+            LocalIssuer issuer) {
         Map<String, Integer> limits = podMemory ? JvmLimits.read(root.resolve("docker/jvm/kustomization.yaml"))
                 : Map.of();
         Map<String, String> save = new LinkedHashMap<>(
@@ -34,7 +37,7 @@ record Apps(App empty, App render, App save, App send, App floor) {
         save.putAll(UNLIMITED);
         Map<String, String> send = new LinkedHashMap<>(FunctionProcess.databaseEnvironment(database));
         send.putAll(Map.of("QUARKUS_MAILER_HOST", "localhost", "QUARKUS_MAILER_PORT", Integer.toString(smtpPort),
-                "QUARKUS_MAILER_START_TLS", "DISABLED"));
+                "QUARKUS_MAILER_START_TLS", "DISABLED", "QUARKUS_OIDC_AUTH_SERVER_URL", issuer.url()));
         // The floor app shares save-email-fn's database settings and sink, and nothing else.
         Map<String, String> floor = new LinkedHashMap<>();
         save.forEach((key, value) -> {
@@ -51,7 +54,9 @@ record Apps(App empty, App render, App save, App send, App floor) {
                         Map.of("SAVE_EMAIL_URL", LocalFunction.SAVE_EMAIL.localUrl() + "/saveEmail"), Requests.page(),
                         200, small),
                 new App("save-email-fn", root, "save-email-fn", save, Requests.signup(), 200, saveLimit),
-                new App("send-email-fn", root, "send-email-fn", send, Requests.event(), 204,
+                new App("send-email-fn", root, "send-email-fn", send, Requests.event(
+                        issuer.bearer(Senders.trigger("send-confirmation-mail"), Senders.audience("send-email-fn"))),
+                        204,
                         limits.getOrDefault("send-email-fn", 0)),
                 new App("signup floor app", root, "bench/floor-insert-app", floor, Requests.signup(), 200,
                         saveLimit));

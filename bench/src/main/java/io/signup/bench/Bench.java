@@ -18,6 +18,7 @@ import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 
 import io.signup.peers.FunctionProcess;
+import io.signup.peers.LocalIssuer;
 import io.signup.peers.Packaging;
 import io.signup.peers.TestDatabase;
 
@@ -87,11 +88,15 @@ public final class Bench {
         report.database(postgres);
         GreenMail mail = new GreenMail(new ServerSetup(FunctionProcess.freePort(), "localhost", "smtp"));
         mail.start();
+        // send-email-fn verifies each delivery's token, as on the cluster: the bench signs them as a Trigger would.
+        LocalIssuer issuer = new LocalIssuer().start();
         try (AcceptingSink sink = new AcceptingSink()) {
-            Apps apps = Apps.of(root, database, sink.url(), mail.getSmtp().getPort(), !jvm.options().isEmpty());
+            Apps apps = Apps.of(root, database, sink.url(), mail.getSmtp().getPort(), !jvm.options().isEmpty(),
+                    issuer);
             migrate(apps.save());
             sections(apps, database);
         } finally {
+            issuer.stop();
             mail.stop();
             database.stop();
         }

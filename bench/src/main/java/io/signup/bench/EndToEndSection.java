@@ -44,7 +44,8 @@ final class EndToEndSection {
         }
         StackSettings settings = new StackSettings(root, runDirectory, FunctionProcess.freePort(),
                 FunctionProcess.freePort(), FunctionProcess.freePort(), FunctionProcess.freePort(),
-                FunctionProcess.freePort(), FunctionProcess.freePort(), FunctionProcess.freePort());
+                FunctionProcess.freePort(), FunctionProcess.freePort(), FunctionProcess.freePort(),
+                FunctionProcess.freePort());
         try (LocalStack stack = LocalStack.start(settings,
                 new StackOverrides(Map.of("save-email-fn", saveEnvironment), null, null, null))) {
             EndToEnd e2e = new EndToEnd(URI.create("http://localhost:" + settings.savePort()), stack.inbox());

@@ -55,9 +55,13 @@ final class Requests {
                 .POST(BodyPublishers.ofString("{\"email\":\"" + email + "\",\"name\":\"Bench\"}")).build();
     }
 
-    /** A binary-mode confirmation request as its Trigger delivers it to send-email-fn, for a new address. */
-    static Function<URI, HttpRequest> event() {
+    /**
+     * A binary-mode confirmation request as its Trigger delivers it to send-email-fn, for a new address, with the
+     * Trigger's token ({@code authorization}: one for the whole run, as Knative reuses a token until it expires).
+     */
+    static Function<URI, HttpRequest> event(String authorization) {
         return base -> HttpRequest.newBuilder(base.resolve("/")).timeout(TIMEOUT)
+                .header("Authorization", authorization)
                 .header("ce-specversion", "1.0")
                 .header("ce-id", UUID.randomUUID().toString())
                 .header("ce-type", SignupEvent.REQUESTED.type())

@@ -24,6 +24,8 @@ import io.cloudevents.jackson.JsonFormat;
 import io.fabric8.knative.duck.v1.DeliverySpec;
 import io.fabric8.knative.duck.v1.Destination;
 import io.fabric8.knative.eventing.v1.Trigger;
+import io.signup.contract.Senders;
+import io.signup.peers.LocalIssuer;
 
 /**
  * The local Broker's dispatcher: delivers each accepted event to every Trigger whose filter matches, retries by the
@@ -39,6 +41,7 @@ final class Dispatcher implements AutoCloseable {
 
     private final KnativeConfig config;
     private final Function<String, URI> services;
+    private final LocalIssuer issuer;
     private final PendingDeliveries pending;
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     /** Deliveries in flight at once: enough that retries keep their schedule while a subscriber is slow to fail. */
@@ -46,9 +49,10 @@ final class Dispatcher implements AutoCloseable {
     private final List<CloudEvent> received = new CopyOnWriteArrayList<>();
     private final List<LocalBroker.Delivery> deliveries = new CopyOnWriteArrayList<>();
 
-    Dispatcher(KnativeConfig config, Function<String, URI> services, PendingDeliveries pending) {
+    Dispatcher(KnativeConfig config, Function<String, URI> services, LocalIssuer issuer, PendingDeliveries pending) {
         this.config = config;
         this.services = services;
+        this.issuer = issuer;
         this.pending = pending;
     }
 
@@ -102,7 +106,7 @@ final class Dispatcher implements AutoCloseable {
         // A delivery is recorded at its start: what the subscriber did while answering (a mail) comes after it.
         Instant started = Instant.now();
         try {
-            HttpResponse<byte[]> response = send(subscriber, event);
+            HttpResponse<byte[]> response = send(subscriber, signed(trigger, trigger.getSpec().getSubscriber()), event);
             status = response.statusCode();
             body = response.body();
             if (status / 100 == 2) {
@@ -125,12 +129,22 @@ final class Dispatcher implements AutoCloseable {
             return;
         }
         record(event, trigger, subscriber, attempt, started, status, "dead-lettered", body);
-        if (deadLetter(event, delivery, subscriber, status, body)) {
+        if (deadLetter(event, trigger, delivery, subscriber, status, body)) {
             pending.done(pendingDelivery); // else it stays, and the next start of the Broker tries again
         }
     }
 
-    private HttpResponse<byte[]> send(URI target, CloudEvent event) throws IOException, InterruptedException {
+    /**
+     * The {@code Authorization} a delivery to {@code destination} carries: Knative sends the Trigger's own identity,
+     * for the audience the destination names, and no token to a destination without one.
+     */
+    private String signed(Trigger trigger, Destination destination) {
+        return destination.getAudience() == null ? null
+                : issuer.bearer(Senders.trigger(trigger.getMetadata().getName()), destination.getAudience());
+    }
+
+    private HttpResponse<byte[]> send(URI target, String authorization, CloudEvent event)
+            throws IOException, InterruptedException {
         Map<String, String> headers = new TreeMap<>();
         byte[][] body = { new byte[0] };
         HttpMessageFactory.createWriter(headers::put, bytes -> body[0] = bytes == null ? new byte[0] : bytes)
@@ -138,6 +152,9 @@ final class Dispatcher implements AutoCloseable {
         HttpRequest.Builder request = HttpRequest.newBuilder(target).timeout(Duration.ofSeconds(30))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body[0]));
         headers.forEach(request::header);
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
         return client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
     }
 
@@ -159,7 +176,8 @@ final class Dispatcher implements AutoCloseable {
     }
 
     /** @return whether the dead-letter sink took the event, or there is none (Knative drops it too) */
-    private boolean deadLetter(CloudEvent event, DeliverySpec delivery, URI subscriber, int status, byte[] body) {
+    private boolean deadLetter(CloudEvent event, Trigger trigger, DeliverySpec delivery, URI subscriber, int status,
+            byte[] body) {
         if (delivery == null || delivery.getDeadLetterSink() == null) {
             return true;
         }
@@ -170,7 +188,8 @@ final class Dispatcher implements AutoCloseable {
                 .withExtension("knativeerrordata", Base64.getEncoder().encodeToString(data))
                 .build();
         try {
-            int answer = send(resolve(delivery.getDeadLetterSink()), failed).statusCode();
+            int answer = send(resolve(delivery.getDeadLetterSink()), signed(trigger, delivery.getDeadLetterSink()),
+                    failed).statusCode();
             if (answer / 100 == 2) {
                 return true;
             }

@@ -15,12 +15,13 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
 import io.fabric8.knative.eventing.v1.Broker;
 import io.fabric8.knative.eventing.v1.Trigger;
+import io.fabric8.knative.eventing.v1alpha1.EventPolicy;
 import io.fabric8.knative.sources.v1.PingSource;
 import io.fabric8.knative.sources.v1.SinkBinding;
 
 /** The eventing part of knative/: what the local Broker routes by. Read, never copied. */
 record KnativeConfig(Broker broker, List<Trigger> triggers, List<SinkBinding> sinkBindings,
-        List<PingSource> pingSources) {
+        List<PingSource> pingSources, List<EventPolicy> eventPolicies) {
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
@@ -42,6 +43,7 @@ record KnativeConfig(Broker broker, List<Trigger> triggers, List<SinkBinding> si
         List<Trigger> triggers = new ArrayList<>();
         List<SinkBinding> bindings = new ArrayList<>();
         List<PingSource> pings = new ArrayList<>();
+        List<EventPolicy> policies = new ArrayList<>();
         try {
             for (String document : documents) {
                 JsonNode tree = YAML.readTree(document);
@@ -50,6 +52,8 @@ record KnativeConfig(Broker broker, List<Trigger> triggers, List<SinkBinding> si
                     case "eventing.knative.dev/v1/Trigger" -> triggers.add(YAML.treeToValue(tree, Trigger.class));
                     case "sources.knative.dev/v1/SinkBinding" -> bindings.add(YAML.treeToValue(tree, SinkBinding.class));
                     case "sources.knative.dev/v1/PingSource" -> pings.add(YAML.treeToValue(tree, PingSource.class));
+                    case "eventing.knative.dev/v1alpha1/EventPolicy" ->
+                        policies.add(YAML.treeToValue(tree, EventPolicy.class));
                     default -> {
                         // Services, kustomization: not the Broker's business
                     }
@@ -61,6 +65,6 @@ record KnativeConfig(Broker broker, List<Trigger> triggers, List<SinkBinding> si
         if (broker == null) {
             throw new IllegalStateException("no Broker in the manifests");
         }
-        return new KnativeConfig(broker, triggers, bindings, pings);
+        return new KnativeConfig(broker, triggers, bindings, pings, policies);
     }
 }

@@ -22,10 +22,12 @@ import com.sun.net.httpserver.HttpServer;
 
 import io.cloudevents.CloudEvent;
 import io.cloudevents.http.HttpMessageFactory;
+import io.signup.peers.LocalIssuer;
 
 /**
- * The Knative Broker's data plane for one machine, driven by the Broker and Triggers in knative/. This is its HTTP
- * face: it accepts CloudEvents (binary or structured) at {@code POST /} with 202, as the Broker's ingress does, and
+ * The Knative Broker's data plane for one machine, driven by the Broker, Triggers and EventPolicies in knative/. This
+ * is its HTTP face: it accepts CloudEvents (binary or structured) at {@code POST /} with 202 from the senders its
+ * EventPolicies admit ({@link BrokerIngress}: 401/403 for others), as the Broker's ingress does, and
  * lists what happened at {@code GET /deliveries}; the {@link Dispatcher} delivers them. Deliveries still to make can
  * be kept on disk ({@link PendingDeliveries}), so a restart loses none. A development tool: production runs on Knative.
  */
@@ -44,22 +46,27 @@ public final class LocalBroker implements AutoCloseable {
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
 
     private final Dispatcher dispatcher;
+    private final BrokerIngress ingress;
     private final HttpServer server;
     /** Its own threads, ended with the Broker: a Broker inside a longer-lived program (make bench) must not outlive it. */
     private final ExecutorService requests = Executors.newFixedThreadPool(4);
 
     /** A Broker that keeps its deliveries in memory only. */
-    public LocalBroker(KnativeConfig config, Function<String, URI> services, int port) {
-        this(config, services, port, null);
+    public LocalBroker(KnativeConfig config, Function<String, URI> services, LocalIssuer issuer, int port) {
+        this(config, services, issuer, port, null);
     }
 
     /**
      * @param services where a Knative Service of a given name answers (a local process)
+     * @param issuer   the service-account issuer: it signs each delivery (a Trigger's identity, for the audience its
+     *                 subscriber or dead-letter sink names) and vouches for the producers' tokens
      * @param port     0 for any free port
      * @param store    where deliveries still to make are kept across restarts; null for memory only
      */
-    public LocalBroker(KnativeConfig config, Function<String, URI> services, int port, Path store) {
-        this.dispatcher = new Dispatcher(config, services, new PendingDeliveries(store));
+    public LocalBroker(KnativeConfig config, Function<String, URI> services, LocalIssuer issuer, int port,
+            Path store) {
+        this.dispatcher = new Dispatcher(config, services, issuer, new PendingDeliveries(store));
+        this.ingress = new BrokerIngress(issuer, config);
         try {
             server = HttpServer.create(new InetSocketAddress("localhost", port), 0);
         } catch (IOException e) {
@@ -100,6 +107,13 @@ public final class LocalBroker implements AutoCloseable {
                 event = HttpMessageFactory.createReader(headers, exchange.getRequestBody().readAllBytes()).toEvent();
             } catch (RuntimeException notACloudEvent) {
                 answer(exchange, 400, ("{\"error\":\"not a CloudEvent\"}").getBytes(StandardCharsets.UTF_8));
+                return;
+            }
+            BrokerIngress.Refusal refusal = ingress.refusal(headers.get("Authorization"), event);
+            if (refusal != null) {
+                System.out.printf("[broker] refused %s %s: %d %s%n", event.getType(), event.getId(), refusal.status(),
+                        refusal.reason());
+                answer(exchange, refusal.status(), JSON.writeValueAsBytes(Map.of("error", refusal.reason())));
                 return;
             }
             ingest(event);

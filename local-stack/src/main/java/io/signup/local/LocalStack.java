@@ -13,11 +13,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 import io.fabric8.knative.sources.v1.SinkBinding;
+import io.signup.contract.Senders;
 import io.signup.peers.FunctionProcess;
 import io.signup.peers.LocalFunction;
+import io.signup.peers.LocalIssuer;
+import io.signup.peers.ProjectedToken;
 import io.signup.peers.TestDatabase;
 
 /**
@@ -34,7 +40,16 @@ public final class LocalStack implements AutoCloseable {
     private static final Duration FIGURES_EVERY = Duration.ofSeconds(2);
     private static final int FIGURES_KEPT = 150;
 
+    /**
+     * Where a token of a service account of the namespace is had, {@code POST /token/<account>?audience=<audience>}:
+     * the operators' commands (make dead-letters) ask for {@code signup-operator}'s.
+     */
+    public static final String TOKEN_PATH = "/token";
+    /** Knative renews a projected token at 80 % of its life; the local one is renewed well before it ends too. */
+    private static final Duration TOKEN_RENEWAL = LocalIssuer.LIFETIME.dividedBy(3);
+
     private final List<AutoCloseable> parts = new ArrayList<>();
+    private final ScheduledExecutorService renewals = Executors.newSingleThreadScheduledExecutor();
     private final StackSettings settings;
     private final StackOverrides overrides;
     private final Map<String, FunctionProcess> functions = new ConcurrentHashMap<>();
@@ -44,6 +59,7 @@ public final class LocalStack implements AutoCloseable {
     private KnativeConfig knative;
     private Function<String, URI> resolve;
     private LocalBroker broker;
+    private LocalIssuer issuer;
 
     private LocalStack(StackSettings settings, StackOverrides overrides) {
         this.settings = settings;
@@ -68,14 +84,26 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
-    /** In order: the peers, the Broker, each function's environment, the functions, the PingSources. */
+    /** In order: the issuer, the peers, the Broker, each function's environment, the functions, the PingSources. */
     private void startParts() {
+        startIssuer();
         startPeers();
         knative = KnativeConfig.load(settings.root().resolve("knative"));
         startBroker();
         environments.putAll(functionEnvironments());
         startFunctions();
         startPings();
+    }
+
+    /**
+     * The service-account issuer, as the cluster's API server: it signs the local Broker's deliveries and pings and the
+     * functions' own identities toward the Broker, and the functions verify its tokens with the configuration they
+     * use on the cluster. Operators' commands (make dead-letters, make event, ...) get their token from it, as
+     * {@code kubectl create token signup-operator} gives one on the cluster.
+     */
+    private void startIssuer() {
+        issuer = new LocalIssuer().start(settings.issuerPort()).issuing(TOKEN_PATH, Senders::account);
+        parts.add(issuer::stop);
     }
 
     /** Postgres (data kept in the run directory) and the SMTP server with its inbox. */
@@ -95,7 +123,8 @@ public final class LocalStack implements AutoCloseable {
 
     /** What make event and the inbox's links read: send-email-fn's /events and the local Broker's deliveries. */
     public Timeline timeline() {
-        return new Timeline(URI.create(sendUrl()), null, URI.create("http://localhost:" + settings.brokerPort()));
+        return new Timeline(URI.create(sendUrl()), null, URI.create("http://localhost:" + settings.brokerPort()),
+                () -> operatorAuthorization(LocalFunction.SEND_EMAIL.module()));
     }
 
     /** The local Broker with knative/'s delivery spec (retries shortened if overridden), routing to our ports. */
@@ -118,7 +147,7 @@ public final class LocalStack implements AutoCloseable {
             }
             return url;
         };
-        broker = new LocalBroker(knative, resolve, settings.brokerPort(), brokerStore());
+        broker = new LocalBroker(knative, resolve, issuer, settings.brokerPort(), brokerStore());
         parts.add(() -> broker.close());
     }
 
@@ -143,9 +172,21 @@ public final class LocalStack implements AutoCloseable {
         overrides.environments().forEach((function, env) -> all.get(function).putAll(env));
         // Readable logs on a developer's machine; the prod profile would write JSON for a log collector.
         all.values().forEach(env -> env.put("QUARKUS_LOG_CONSOLE_JSON_ENABLED", "false"));
-        // The SinkBindings of knative/ decide who gets K_SINK, as on the cluster.
+        // Each function trusts the local issuer, as it trusts the API server on the cluster.
+        for (LocalFunction function : List.of(LocalFunction.SAVE_EMAIL, LocalFunction.SEND_EMAIL)) {
+            all.get(function.module()).put("QUARKUS_OIDC_AUTH_SERVER_URL", issuer.url());
+        }
+        // The SinkBindings of knative/ decide who gets K_SINK, and the identity whose token a function sends to the
+        // Broker, projected as a file and renewed, as on the cluster.
+        String audience = Senders.brokerAudience(knative.broker().getMetadata().getName());
         for (SinkBinding binding : knative.sinkBindings()) {
-            all.get(binding.getSpec().getSubject().getName()).put("K_SINK", broker.url().toString());
+            Map<String, String> env = all.get(binding.getSpec().getSubject().getName());
+            env.put("K_SINK", broker.url().toString());
+            String subject = Senders.sinkBinding(binding.getMetadata().getName());
+            ProjectedToken token = new ProjectedToken(issuer.token(subject, audience));
+            renewals.scheduleAtFixedRate(() -> token.renew(issuer.token(subject, audience)), TOKEN_RENEWAL.toMillis(),
+                    TOKEN_RENEWAL.toMillis(), TimeUnit.MILLISECONDS);
+            env.put("SIGNUP_OIDC_TOKEN_FILE", token.file().toString());
         }
         return all;
     }
@@ -171,7 +212,7 @@ public final class LocalStack implements AutoCloseable {
         if (overrides.pingSchedule() != null && !overrides.pingSchedule().isBlank()) {
             knative.pingSources().forEach(ping -> ping.getSpec().setSchedule(overrides.pingSchedule()));
         }
-        parts.add(new PingScheduler(knative.pingSources(), resolve));
+        parts.add(new PingScheduler(knative.pingSources(), resolve, issuer));
     }
 
     private Map<String, Integer> ports() {
@@ -221,7 +262,17 @@ public final class LocalStack implements AutoCloseable {
 
     /** Starts the local Broker again on its port, with the deliveries it still had to make. */
     public void resumeBroker() {
-        broker = new LocalBroker(knative, resolve, settings.brokerPort(), brokerStore());
+        broker = new LocalBroker(knative, resolve, issuer, settings.brokerPort(), brokerStore());
+    }
+
+    /** An operator's {@code Authorization} toward {@code function}, as {@code make dead-letters} sends it. */
+    public String operatorAuthorization(String function) {
+        return issuer.bearer(Senders.operator(), Senders.audience(function));
+    }
+
+    /** The local issuer, for tests that send as someone else. */
+    public LocalIssuer issuer() {
+        return issuer;
     }
 
     private static void checkPortsFree(StackSettings settings) {
@@ -270,6 +321,7 @@ public final class LocalStack implements AutoCloseable {
 
     @Override
     public void close() {
+        renewals.shutdownNow();
         for (int i = parts.size() - 1; i >= 0; i--) {
             try {
                 parts.get(i).close();
@@ -303,12 +355,13 @@ public final class LocalStack implements AutoCloseable {
                   Inbox:          %s  (JSON: %sapi/messages; function figures: %sfigures)
                   Local Broker:   %s  (deliveries: %sdeliveries)
                   Dead letters:   make dead-letters, make replay
+                  Issuer:         %s  (service-account tokens; the functions verify every delivery's)
                   One event:      make event ID=<event id> (or EMAIL=<address>), or a mail's timeline link
                   Postgres data:  %s
                   Function logs:  %s
                 Ctrl-C stops everything.
                 """, stack.pageUrl(), stack.inbox().url(), stack.inbox().url(), stack.inbox().url(), stack.broker().url(),
-                stack.broker().url(), settings.runDirectory().resolve("postgres"),
+                stack.broker().url(), stack.issuer().url(), settings.runDirectory().resolve("postgres"),
                 settings.runDirectory().resolve("logs"));
         Thread.currentThread().join();
     }

@@ -14,6 +14,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 import io.fabric8.knative.sources.v1.PingSource;
+import io.signup.contract.Senders;
+import io.signup.peers.LocalIssuer;
 
 /**
  * Plays the PingSources of knative/: at each scheduled minute, a {@code dev.knative.sources.ping} event with the
@@ -27,7 +29,10 @@ public final class PingScheduler implements AutoCloseable {
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
     private final HttpClient client = HttpClient.newHttpClient();
 
-    PingScheduler(Iterable<PingSource> sources, Function<String, URI> services) {
+    private final LocalIssuer issuer;
+
+    PingScheduler(Iterable<PingSource> sources, Function<String, URI> services, LocalIssuer issuer) {
+        this.issuer = issuer;
         for (PingSource source : sources) {
             int every = everyMinutes(source.getSpec().getSchedule());
             URI sink = services.apply(source.getSpec().getSink().getRef().getName());
@@ -65,6 +70,11 @@ public final class PingScheduler implements AutoCloseable {
                 .header("ce-type", PING_TYPE)
                 .header("ce-source", "/apis/v1/namespaces/" + source.getMetadata().getNamespace() + "/pingsources/" + name)
                 .POST(data == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(data));
+        // As Knative signs a ping with the PingSource's identity, for the audience its sink names.
+        String audience = source.getSpec().getSink().getAudience();
+        if (audience != null) {
+            request.header("Authorization", issuer.bearer(Senders.pingSource(name), audience));
+        }
         if (data != null && source.getSpec().getContentType() != null) {
             request.header("Content-Type", source.getSpec().getContentType());
         }

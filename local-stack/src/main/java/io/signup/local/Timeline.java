@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Supplier;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -56,16 +57,19 @@ public final class Timeline {
     private final URI sendEmail;
     private final String host;
     private final URI broker;
+    private final Supplier<String> authorization;
 
     /**
-     * @param sendEmail where send-email-fn answers
-     * @param host      the Host name to send (a cluster's internal gateway routes by it), or null
-     * @param broker    the local Broker, or null when there is none to ask
+     * @param sendEmail     where send-email-fn answers
+     * @param host          the Host name to send (a cluster's internal gateway routes by it), or null
+     * @param broker        the local Broker, or null when there is none to ask
+     * @param authorization an operator's {@code Authorization} toward send-email-fn, fresh on each call
      */
-    public Timeline(URI sendEmail, String host, URI broker) {
+    public Timeline(URI sendEmail, String host, URI broker, Supplier<String> authorization) {
         this.sendEmail = sendEmail;
         this.host = host;
         this.broker = broker;
+        this.authorization = authorization;
     }
 
     public Answer ofEvent(String id) throws IOException {
@@ -91,7 +95,7 @@ public final class Timeline {
     }
 
     private List<Path> paths(List<JsonNode> events) throws IOException {
-        JsonNode deliveries = broker == null ? null : get(broker.resolve("/deliveries"));
+        JsonNode deliveries = broker == null ? null : get(broker.resolve("/deliveries"), null);
         List<Path> paths = new ArrayList<>();
         for (JsonNode event : events) {
             paths.add(path(event, deliveries));
@@ -240,9 +244,16 @@ public final class Timeline {
 
     /** GET as JSON; null for a 404 (nothing known). */
     private JsonNode get(URI url) throws IOException {
+        return get(url, authorization.get());
+    }
+
+    private JsonNode get(URI url, String authorizedAs) throws IOException {
         HttpRequest.Builder request = HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(10));
         if (host != null) {
             request.header("Host", host);
+        }
+        if (authorizedAs != null) {
+            request.header("Authorization", authorizedAs);
         }
         try {
             HttpResponse<String> response = http.send(request.build(), BodyHandlers.ofString());
@@ -284,10 +295,7 @@ public final class Timeline {
             System.setProperty("jdk.httpclient.allowRestrictedHeaders", "host");
         }
         boolean local = url.isBlank();
-        Timeline timeline = new Timeline(URI.create(local ? LocalFunction.SEND_EMAIL.localUrl() : url),
-                host.isBlank() ? null : host,
-                local ? URI.create("http://localhost:" + StackSettings.fromEnvironment(java.nio.file.Path.of("."))
-                        .brokerPort()) : null);
+        StackSettings settings = StackSettings.fromEnvironment(java.nio.file.Path.of("."));
         String id = System.getenv().getOrDefault("ID", "");
         String email = System.getenv().getOrDefault("EMAIL", "");
         if (id.isBlank() == email.isBlank()) {
@@ -296,6 +304,12 @@ public final class Timeline {
         }
         Answer answer;
         try {
+            // On the cluster an operator's token (kubectl create token signup-operator ...); here the local issuer's.
+            String token = local ? OperatorToken.bearer(settings, LocalFunction.SEND_EMAIL.module())
+                    : "Bearer " + System.getenv().getOrDefault("EVENTS_TOKEN", "");
+            Timeline timeline = new Timeline(URI.create(local ? LocalFunction.SEND_EMAIL.localUrl() : url),
+                    host.isBlank() ? null : host,
+                    local ? URI.create("http://localhost:" + settings.brokerPort()) : null, () -> token);
             answer = id.isBlank() ? timeline.ofAddress(email) : timeline.ofEvent(id);
         } catch (java.net.ConnectException e) {
             System.err.println("make event: send-email-fn does not answer (is make run running?)");

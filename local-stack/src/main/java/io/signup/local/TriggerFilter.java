@@ -27,7 +27,8 @@ final class TriggerFilter {
                 .allMatch(e -> e.getValue().isEmpty() || e.getValue().equals(attribute(event, e.getKey())));
     }
 
-    private static boolean matches(SubscriptionsAPIFilter filter, CloudEvent event) {
+    /** One Subscriptions API filter (also an EventPolicy's). */
+    static boolean matches(SubscriptionsAPIFilter filter, CloudEvent event) {
         if (filter.getExact() != null && !filter.getExact().isEmpty()) {
             return all(filter.getExact(), event, (value, wanted) -> value.equals(wanted));
         }

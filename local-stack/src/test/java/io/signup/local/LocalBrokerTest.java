@@ -9,6 +9,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -24,6 +27,8 @@ import com.sun.net.httpserver.HttpServer;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;
 import io.fabric8.knative.duck.v1.DeliverySpec;
+import io.signup.contract.Senders;
+import io.signup.peers.LocalIssuer;
 import io.signup.peers.RecordingSink;
 
 /** The local Broker against real HTTP subscribers that answer what each test scripts. */
@@ -38,7 +43,9 @@ class LocalBrokerTest {
                 retry: 3
                 backoffPolicy: linear
                 backoffDelay: PT0.1S
-                deadLetterSink: {ref: {apiVersion: serving.knative.dev/v1, kind: Service, name: dead-letters}}
+                deadLetterSink:
+                  ref: {apiVersion: serving.knative.dev/v1, kind: Service, name: dead-letters}
+                  audience: dls
             """;
     private static final String TRIGGER = """
             apiVersion: eventing.knative.dev/v1
@@ -47,7 +54,9 @@ class LocalBrokerTest {
             spec:
               broker: test
               filter: {attributes: {type: test.created}}
-              subscriber: {ref: {apiVersion: serving.knative.dev/v1, kind: Service, name: subscriber}}
+              subscriber:
+                ref: {apiVersion: serving.knative.dev/v1, kind: Service, name: subscriber}
+                audience: subscriber-audience
             """;
     private static final String REPLY_TRIGGER = """
             apiVersion: eventing.knative.dev/v1
@@ -59,9 +68,21 @@ class LocalBrokerTest {
               subscriber: {ref: {apiVersion: serving.knative.dev/v1, kind: Service, name: replies}}
             """;
 
+    private static final String POLICY = """
+            apiVersion: eventing.knative.dev/v1alpha1
+            kind: EventPolicy
+            metadata: {name: from-producer, namespace: signup}
+            spec:
+              to: [{ref: {apiVersion: eventing.knative.dev/v1, kind: Broker, name: test}}]
+              from: [{ref: {apiVersion: sources.knative.dev/v1, kind: SinkBinding, name: producer, namespace: signup}}]
+              filters: [{prefix: {type: test.}}]
+            """;
+    private static final LocalIssuer ISSUER = new LocalIssuer().start();
+
     /** A subscriber that records what it gets and answers the scripted statuses, then 200. */
     static final class Subscriber implements AutoCloseable {
         final List<Long> arrivals = new CopyOnWriteArrayList<>();
+        final List<String> authorizations = new CopyOnWriteArrayList<>();
         final Deque<Integer> script = new ArrayDeque<>();
         final Map<String, String> replyHeaders;
         final HttpServer server;
@@ -76,6 +97,7 @@ class LocalBrokerTest {
             }
             server.createContext("/", exchange -> {
                 exchange.getRequestBody().readAllBytes();
+                authorizations.add(String.valueOf(exchange.getRequestHeaders().getFirst("Authorization")));
                 arrivals.add(System.nanoTime());
                 Integer status = script.poll();
                 replyHeaders.forEach(exchange.getResponseHeaders()::set);
@@ -100,7 +122,7 @@ class LocalBrokerTest {
     private final RecordingSink deadLetters = new RecordingSink();
 
     private LocalBroker broker(Subscriber subscriber, Subscriber replies) {
-        KnativeConfig config = KnativeConfig.parse(List.of(BROKER, TRIGGER, REPLY_TRIGGER));
+        KnativeConfig config = KnativeConfig.parse(List.of(BROKER, TRIGGER, REPLY_TRIGGER, POLICY));
         deadLetters.start();
         open.add(deadLetters::stop);
         LocalBroker broker = new LocalBroker(config, name -> switch (name) {
@@ -108,7 +130,7 @@ class LocalBrokerTest {
             case "replies" -> replies.url();
             case "dead-letters" -> URI.create(deadLetters.url());
             default -> throw new IllegalArgumentException(name);
-        }, 0);
+        }, ISSUER, 0);
         open.add(broker);
         return broker;
     }
@@ -130,6 +152,49 @@ class LocalBrokerTest {
         return CloudEventBuilder.v1().withId(java.util.UUID.randomUUID().toString()).withType(type)
                 .withSource(URI.create("urn:test")).withDataContentType("application/json")
                 .withData("{}".getBytes()).build();
+    }
+
+    @Test
+    void eachDeliveryCarriesItsTriggersIdentityForTheAudienceItsSubscriberNames() {
+        Subscriber subscriber = subscriber();
+        Subscriber replies = subscriber();
+        LocalBroker broker = broker(subscriber, replies);
+
+        broker.ingest(event("test.created"));
+        broker.ingest(event("test.reply"));
+
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> subscriber.arrivals.size() == 1 && replies.arrivals.size() == 1);
+        String token = subscriber.authorizations.get(0).substring("Bearer ".length());
+        assertEquals(Senders.trigger("on-created"), ISSUER.verifiedSubject(token, "subscriber-audience"));
+        assertEquals("null", replies.authorizations.get(0), "no audience, no token, as Knative does");
+    }
+
+    @Test
+    void onlyTheSendersItsEventPoliciesAdmitMayPost() throws Exception {
+        LocalBroker broker = broker(subscriber(), subscriber());
+        String audience = Senders.brokerAudience("test");
+        String producer = Senders.sinkBinding("producer");
+
+        assertEquals(401, post(broker, null, "test.created"), "no token");
+        assertEquals(401, post(broker, "Bearer " + ISSUER.foreign().token(producer, audience), "test.created"));
+        assertEquals(401, post(broker, ISSUER.bearer(producer, "another-audience"), "test.created"));
+        assertEquals(403, post(broker, ISSUER.bearer(Senders.sinkBinding("stranger"), audience), "test.created"));
+        assertEquals(403, post(broker, ISSUER.bearer(producer, audience), "other.created"), "outside its filters");
+        assertEquals(0, broker.received().size(), "nothing refused was taken");
+        assertEquals(202, post(broker, ISSUER.bearer(producer, audience), "test.created"));
+        assertEquals(1, broker.received().size());
+    }
+
+    private static int post(LocalBroker broker, String authorization, String type) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(broker.url()).header("ce-specversion", "1.0")
+                .header("ce-id", java.util.UUID.randomUUID().toString()).header("ce-type", type)
+                .header("ce-source", "urn:test").header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{}"));
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 
     @Test
@@ -160,6 +225,21 @@ class LocalBrokerTest {
         assertTrue(firstGap >= Duration.ofMillis(100).toNanos(), "first retry after 0.1 s: " + firstGap);
         assertTrue(secondGap >= Duration.ofMillis(200).toNanos(), "second retry after 0.2 s: " + secondGap);
         assertTrue(deadLetters.received().isEmpty());
+    }
+
+    @Test
+    void aRefusedSenderIsNotRetriedAndItsDeadLetterCarriesTheTriggersIdentity() {
+        Subscriber subscriber = subscriber(401);
+        LocalBroker broker = broker(subscriber, subscriber());
+
+        broker.ingest(event("test.created"));
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> deadLetters.received().size() == 1);
+        assertEquals(1, subscriber.arrivals.size(), "a 401 is not retried");
+        RecordingSink.Received dead = deadLetters.received().get(0);
+        assertEquals("401", dead.header("ce-knativeerrorcode"));
+        assertEquals(Senders.trigger("on-created"), ISSUER.verifiedSubject(
+                dead.header("Authorization").substring("Bearer ".length()), "dls"), "for the sink's own audience");
     }
 
     @Test

@@ -31,6 +31,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.signup.contract.Senders;
 import io.signup.contract.SignupEvent;
 import io.signup.peers.Addresses;
 import io.signup.peers.FunctionProcess;
@@ -58,7 +59,7 @@ class LocalStackIT {
         stack = LocalStack.start(new StackSettings(root, Files.createTempDirectory("signup-run"),
                 FunctionProcess.freePort(), FunctionProcess.freePort(), FunctionProcess.freePort(),
                 FunctionProcess.freePort(), FunctionProcess.freePort(), FunctionProcess.freePort(),
-                FunctionProcess.freePort()));
+                FunctionProcess.freePort(), FunctionProcess.freePort()));
         browser = HeadlessChromium.start(1024, 768);
     }
 
@@ -187,6 +188,48 @@ class LocalStackIT {
         }
         // Within the Broker's retry budget from knative/10-broker.yaml (8 retries, exponential from 0.5 s).
         await().atMost(Duration.ofSeconds(60)).until(() -> mails(email).size() == 1);
+    }
+
+    /**
+     * A pod that is not ours forges a confirmation for someone who never asked: the Broker refuses it without a token
+     * (401) and with its own identity (403, no EventPolicy names it); posted straight to send-email-fn with a token
+     * of its own, it is refused (403) too; and with the Broker's audience replayed there, 401. No mail goes out.
+     */
+    @Test
+    void aForgedConfirmationFromAPodThatIsNotOursSendsNoMail() throws Exception {
+        String victim = Addresses.unique("victim");
+        String stranger = "system:serviceaccount:signup:default";
+        String broker = Senders.brokerAudience("signup");
+        String sendEmail = Senders.audience("send-email-fn");
+
+        assertEquals(401, forgedConfirmation(stack.broker().url(), null, victim));
+        assertEquals(403, forgedConfirmation(stack.broker().url(), stack.issuer().bearer(stranger, broker), victim));
+        URI function = URI.create(stack.sendUrl() + "/");
+        assertEquals(403, forgedConfirmation(function, stack.issuer().bearer(stranger, sendEmail), victim));
+        assertEquals(401, forgedConfirmation(function, stack.issuer().bearer(Senders.trigger("send-welcome-mail"),
+                broker), victim));
+
+        // A real signup goes through meanwhile, so the forged one would have been mailed by the time it is.
+        String control = Addresses.unique("control");
+        signUp(stack.pageUrl(), control);
+        await().atMost(WAIT).until(() -> mailTo(control, "confirm") != null);
+        assertEquals(List.of(), mails(victim), "no mail to an address that never asked");
+        assertTrue(stack.broker().received().stream().noneMatch(event -> new String(event.getData().toBytes())
+                .contains(victim)), "the Broker took nothing forged");
+    }
+
+    private static int forgedConfirmation(URI target, String authorization, String email) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(target).header("ce-specversion", "1.0")
+                .header("ce-id", java.util.UUID.randomUUID().toString())
+                .header("ce-type", SignupEvent.CONFIRMED.type()).header("ce-source", SignupEvent.SOURCE)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"email\":\"" + email + "\",\"name\":null,"
+                        + "\"unsubscribeToken\":\"" + "A".repeat(43) + "\",\"confirmedAt\":\"" + java.time.Instant.now()
+                        + "\"}"));
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        return HTTP.send(request.build(), BodyHandlers.discarding()).statusCode();
     }
 
     /**

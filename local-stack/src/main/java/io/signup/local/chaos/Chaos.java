@@ -26,6 +26,7 @@ import io.signup.local.StackOverrides;
 import io.signup.local.StackSettings;
 import io.signup.local.Timeline;
 import io.signup.peers.FunctionProcess;
+import io.signup.peers.LocalFunction;
 import io.signup.peers.PrometheusText;
 
 /**
@@ -294,9 +295,10 @@ public final class Chaos {
         return get(stack.sendUrl() + "/dead-letters").contains(email);
     }
 
+    /** send-email-fn's maintenance endpoints, as an operator. */
     private String get(String url) {
         try {
-            return http.send(HttpRequest.newBuilder(URI.create(url)).build(), BodyHandlers.ofString()).body();
+            return http.send(asOperator(url).build(), BodyHandlers.ofString()).body();
         } catch (Exception e) {
             return "";
         }
@@ -304,11 +306,16 @@ public final class Chaos {
 
     private String post(String url) {
         try {
-            return http.send(HttpRequest.newBuilder(URI.create(url)).POST(HttpRequest.BodyPublishers.noBody())
-                    .build(), BodyHandlers.ofString()).body();
+            return http.send(asOperator(url).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                    BodyHandlers.ofString()).body();
         } catch (Exception e) {
             return "failed: " + e;
         }
+    }
+
+    private HttpRequest.Builder asOperator(String url) {
+        return HttpRequest.newBuilder(URI.create(url))
+                .header("Authorization", stack.operatorAuthorization(LocalFunction.SEND_EMAIL.module()));
     }
 
     static String table(List<Row> rows, String window) {
@@ -363,7 +370,8 @@ public final class Chaos {
         try (SmtpFaults smtp = new SmtpFaults(smtpPort)) {
             StackSettings settings = new StackSettings(root, Files.createTempDirectory("signup-chaos"),
                     FunctionProcess.freePort(), FunctionProcess.freePort(), FunctionProcess.freePort(),
-                    FunctionProcess.freePort(), smtpPort, FunctionProcess.freePort(), FunctionProcess.freePort());
+                    FunctionProcess.freePort(), smtpPort, FunctionProcess.freePort(), FunctionProcess.freePort(),
+                    FunctionProcess.freePort());
             try (LocalStack stack = LocalStack.start(settings, overrides(smtp.port()))) {
                 Chaos chaos = new Chaos(stack, smtp, perSecond, loadTime);
                 List<Row> rows = chaos.run(faults);
