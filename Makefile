@@ -36,7 +36,13 @@ RELEASE_JOB := signup-db-migrate-$(shell tr 'A-Z._' 'a-z--' <<< '$(IMAGE_TAG)')
 DEPLOY_DIR ?= target/deploy
 # make run: every port can be changed, e.g. make run RENDER_HTML_PORT=9080 (see README).
 export RENDER_HTML_PORT SAVE_EMAIL_PORT SEND_EMAIL_PORT BROKER_PORT SMTP_PORT INBOX_PORT POSTGRES_PORT RUN_DIR
-export BROKER_RETRY BROKER_BACKOFF_DELAY PING_SCHEDULE
+export BROKER_RETRY BROKER_BACKOFF_DELAY PING_SCHEDULE ISSUER_PORT
+# The maintenance commands call send-email-fn as an operator, with a token of make run's issuer (on the cluster:
+# kubectl create token signup-operator -n signup --audience serving.knative.dev/service/signup/send-email-fn).
+SEND_EMAIL_LOCAL := http://localhost:$(or $(SEND_EMAIL_PORT),8082)
+OPERATOR_TOKEN_URL := http://localhost:$(or $(ISSUER_PORT),8091)/token/signup-operator
+AS_OPERATOR = -H "Authorization: Bearer $$(curl -fsS -X POST \
+	'$(OPERATOR_TOKEN_URL)?audience=serving.knative.dev/service/signup/send-email-fn')"
 # Native executables are built by a local GraalVM/Mandrel when there is one (on the PATH or at GRAALVM_HOME), else
 # inside a container.
 NATIVE_BUILD := $(if $(or $(shell command -v native-image 2>/dev/null),$(wildcard $(GRAALVM_HOME)/bin/native-image)),,\
@@ -77,22 +83,22 @@ chaos: $(RUN_BUILDS) ## Faults under load on the make run stack; fails unless ev
 
 .PHONY: dead-letters
 dead-letters: ## For a running make run stack: the events the Broker gave up on, as JSON
-	curl -fsS http://localhost:$(or $(SEND_EMAIL_PORT),8082)/dead-letters
+	curl -fsS $(AS_OPERATOR) $(SEND_EMAIL_LOCAL)/dead-letters
 
 .PHONY: replay
 replay: ## For a running make run stack: send the dead letters back into the Broker (ID=<event id> for one)
-	curl -fsS -X POST "http://localhost:$(or $(SEND_EMAIL_PORT),8082)/dead-letters/replay$(if $(ID),?id=$(ID))"
+	curl -fsS $(AS_OPERATOR) -X POST "$(SEND_EMAIL_LOCAL)/dead-letters/replay$(if $(ID),?id=$(ID))"
 	@echo
 
 .PHONY: export
 export: ## For a running make run stack: everything held about one address, from every table, as JSON (EMAIL=<address>)
 	@[[ -n "$(EMAIL)" ]] || { echo "make export: name the address, EMAIL=<address>" >&2; exit 2; }
-	curl -fsS -G --data-urlencode 'email=$(EMAIL)' http://localhost:$(or $(SEND_EMAIL_PORT),8082)/subjects
+	curl -fsS $(AS_OPERATOR) -G --data-urlencode 'email=$(EMAIL)' $(SEND_EMAIL_LOCAL)/subjects
 
 .PHONY: forget
 forget: ## For a running make run stack: erase one address from every table, keeping only its hash as suppressed (EMAIL=<address>)
 	@[[ -n "$(EMAIL)" ]] || { echo "make forget: name the address, EMAIL=<address>" >&2; exit 2; }
-	curl -fsS -X POST -G --data-urlencode 'email=$(EMAIL)' http://localhost:$(or $(SEND_EMAIL_PORT),8082)/subjects/forget
+	curl -fsS $(AS_OPERATOR) -X POST -G --data-urlencode 'email=$(EMAIL)' $(SEND_EMAIL_LOCAL)/subjects/forget
 	@echo
 
 .PHONY: event
@@ -195,6 +201,8 @@ deploy: kube-context render ## Apply k8s/ (OVERLAY=production: production/), run
 	kubectl apply -k $(DEPLOY_DIR)/k8s
 	$(if $(OVERLAY_DIR),kubectl -n $(NAMESPACE) wait --for=condition=Ready cluster.postgresql.cnpg.io/signup-db --timeout=600s)
 	kubectl -n $(NAMESPACE) wait --for=condition=complete job/$(RELEASE_JOB) --timeout=600s
+	kubectl -n knative-eventing patch configmap config-features --type merge \
+		--patch-file knative/knative-eventing/config-features.yaml
 	$(if $(OVERLAY_DIR),kubectl -n knative-eventing patch configmap config-features --type merge \
 		--patch-file production/knative-eventing/config-features.yaml)
 	kubectl apply -k $(DEPLOY_DIR)/knative

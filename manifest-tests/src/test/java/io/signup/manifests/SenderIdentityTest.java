@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -19,14 +20,19 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.knative.eventing.v1.Broker;
+import io.fabric8.knative.eventing.v1.Trigger;
 import io.fabric8.knative.serving.v1.Service;
+import io.fabric8.knative.sources.v1.PingSource;
 import io.fabric8.knative.sources.v1.SinkBinding;
+import io.signup.contract.Senders;
 import io.signup.contract.SignupEvent;
 import io.signup.manifests.Manifests.Manifest;
 
 /**
- * Who may send where, from the manifests: each function runs under its own ServiceAccount without an API token; the
- * production Broker takes events only from our producers' SinkBinding identities, and only our event types; the
+ * Who may send where, from the manifests: each function runs under its own ServiceAccount without an automounted API
+ * token; the Broker takes events only from our producers' SinkBinding identities, and only our event types; each hop
+ * into a function names the receiver's audience, and the receiver admits exactly the senders sending it; the
  * cluster features those policies need are ones Knative's own config-features (knative-v1.22.2) defines, with values
  * its flags accept. EventPolicies follow Knative's validation (eventpolicy_validation.go) besides its CRD schema.
  */
@@ -36,12 +42,15 @@ class SenderIdentityTest {
     /** Values Knative's feature flags parse (case-insensitive), per flag we set. */
     private static final Map<String, Set<String>> FLAG_VALUES = Map.of(
             "authentication-oidc", Set.of("enabled", "disabled"),
-            "default-authorization-mode", Set.of("allow-all", "allow-same-namespace", "deny-all"));
+            "default-authorization-mode", Set.of("allow-all", "allow-same-namespace", "deny-all"),
+            "transport-encryption", Set.of("disabled", "permissive", "strict"));
+    /** Where a function's Knative Service projects its own token for the API server (signup.oidc.issuer-token-file). */
+    private static final String ISSUER_TOKEN = "/var/run/secrets/tokens/kube-api";
 
     private final List<Manifest> manifests = Manifests.all();
 
     @Test
-    void eachFunctionRunsUnderItsOwnServiceAccountWithNoApiToken() {
+    void eachFunctionRunsUnderItsOwnServiceAccountWithNoAutomountedApiToken() {
         Map<String, ServiceAccount> accounts = manifests.stream()
                 .filter(m -> m.resource() instanceof ServiceAccount)
                 .collect(Collectors.toMap(Manifest::name, m -> (ServiceAccount) m.resource()));
@@ -57,12 +66,110 @@ class SenderIdentityTest {
                     account + ": no Kubernetes API token is mounted");
             assertTrue(!Boolean.TRUE.equals(function.getSpec().getTemplate().getSpec().getAutomountServiceAccountToken()),
                     name + " does not mount one back");
+            // Only a function that verifies senders has a token, to read the issuer's keys, and no other volume.
+            Set<String> projected = new TreeSet<>();
+            function.getSpec().getTemplate().getSpec().getVolumes().forEach(volume -> volume.getProjected().getSources()
+                    .forEach(source -> {
+                        if (source.getServiceAccountToken() != null) {
+                            projected.add(volume.getName() + "/" + source.getServiceAccountToken().getPath());
+                        }
+                    }));
+            boolean verifies = functionConfig(name).getProperty("quarkus.oidc.auth-server-url") != null;
+            assertEquals(verifies ? Set.of("kube-api/kube-api") : Set.of(), projected, name);
+            if (verifies) {
+                assertEquals(List.of(ISSUER_TOKEN.substring(0, ISSUER_TOKEN.lastIndexOf('/'))),
+                        function.getSpec().getTemplate().getSpec().getContainers().get(0).getVolumeMounts().stream()
+                                .map(mount -> mount.getMountPath()).toList(), name + ": where IssuerAccess reads it");
+            }
         }
     }
 
-    /** Each hop into the production Broker: who may send (EventPolicy from), which events, and how it is known. */
+    /**
+     * Each hop into a function, who may send it and how the receiver knows: Knative sends a token of the sender's
+     * identity for the audience the manifest names, and the receiver's Quarkus OIDC accepts only its own audience and
+     * its policies only the subjects Knative derives from those resources' names.
+     */
     @Test
-    void theProductionBrokerTakesOnlyOurProducersAndOnlyOurEvents() {
+    void eachHopIntoAFunctionNamesItsAudienceAndTheReceiverAdmitsExactlyItsSenders() {
+        Map<String, Set<String>> admitted = new TreeMap<>();
+        for (Manifest manifest : manifests) {
+            if (manifest.resource() instanceof Trigger trigger) {
+                String receiver = trigger.getSpec().getSubscriber().getRef().getName();
+                assertEquals(Senders.audience(receiver), trigger.getSpec().getSubscriber().getAudience(),
+                        manifest.name() + ": the audience " + receiver + " accepts");
+                admitted.computeIfAbsent(receiver, k -> new TreeSet<>()).add(Senders.trigger(manifest.name()));
+            } else if (manifest.resource() instanceof PingSource ping) {
+                String receiver = ping.getSpec().getSink().getRef().getName();
+                assertEquals(Senders.audience(receiver), ping.getSpec().getSink().getAudience(), manifest.name());
+                assertTrue(allowed(receiver, "/").contains(Senders.pingSource(manifest.name())), manifest.name());
+            } else if (manifest.resource() instanceof Broker broker) {
+                var deadLetters = broker.getSpec().getDelivery().getDeadLetterSink();
+                String receiver = deadLetters.getRef().getName();
+                assertEquals(Senders.audience(receiver), deadLetters.getAudience(), "the Broker's dead letters");
+                assertEquals(allowed(receiver, "/"), allowed(receiver, deadLetters.getUri()),
+                        "a dead letter comes with its Trigger's identity");
+            }
+        }
+        for (String function : List.of("save-email-fn", "send-email-fn")) {
+            assertEquals(Senders.audience(function),
+                    functionConfig(function).getProperty("quarkus.oidc.token.audience"),
+                    function + " accepts tokens for its own audience only");
+        }
+        assertEquals(Map.of("send-email-fn", allowed("send-email-fn", "/")), admitted,
+                "send-email-fn admits exactly the Triggers that deliver to it");
+        assertEquals(Set.of(Senders.operator()), allowed("send-email-fn", "/dead-letters/replay"), "operators replay");
+        assertEquals(Set.of(Senders.pingSource("republish-outbox"), Senders.operator()), allowed("save-email-fn", "/"));
+    }
+
+    /**
+     * The subjects {@code function}'s policies admit for a POST to {@code path}, by Quarkus's rules: the most specific
+     * path wins, and among its permissions one that names the method wins over one that names none.
+     */
+    private static Set<String> allowed(String function, String path) {
+        java.util.Properties config = functionConfig(function);
+        String best = null;
+        int bestRank = -1;
+        for (String key : config.stringPropertyNames()) {
+            if (!key.startsWith("quarkus.http.auth.permission.") || !key.endsWith(".paths")) {
+                continue;
+            }
+            String permission = key.substring(0, key.length() - ".paths".length());
+            String methods = config.getProperty(permission + ".methods");
+            if (methods != null && !Arrays.asList(methods.split(",")).contains("POST")) {
+                continue;
+            }
+            for (String pattern : config.getProperty(key).split(",")) {
+                String exact = pattern.strip();
+                String prefix = exact.endsWith("/*") ? exact.substring(0, exact.length() - 1) : null;
+                boolean matches = prefix != null ? path.startsWith(prefix) : exact.equals(path);
+                int rank = (prefix == null ? 10_000 : prefix.length() * 10) + (methods == null ? 0 : 1);
+                if (matches && rank > bestRank) {
+                    best = permission;
+                    bestRank = rank;
+                }
+            }
+        }
+        String policy = best == null ? null : config.getProperty(best + ".policy");
+        String roles = policy == null ? null
+                : config.getProperty("quarkus.http.auth.policy." + policy + ".roles-allowed");
+        return roles == null ? Set.of() : Arrays.stream(roles.split(",")).map(String::strip)
+                .collect(Collectors.toCollection(TreeSet::new));
+    }
+
+    private static java.util.Properties functionConfig(String function) {
+        java.util.Properties properties = new java.util.Properties();
+        try (var in = java.nio.file.Files.newBufferedReader(Manifests.root()
+                .resolve(function + "/src/main/resources/application.properties"))) {
+            properties.load(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return properties;
+    }
+
+    /** Each hop into the Broker: who may send (EventPolicy from), which events, and how it is known. */
+    @Test
+    void theBrokerTakesOnlyOurProducersAndOnlyOurEvents() {
         Map<String, SinkBinding> bindings = manifests.stream().filter(m -> m.resource() instanceof SinkBinding)
                 .collect(Collectors.toMap(Manifest::name, m -> (SinkBinding) m.resource()));
         Map<String, String> senders = new TreeMap<>();
@@ -86,10 +193,15 @@ class SenderIdentityTest {
 
     @Test
     void theClusterFeaturesAreKnativesOwnWithValuesItAccepts() {
-        JsonNode ours = yaml("production/knative-eventing/config-features.yaml").path("data");
+        JsonNode base = yaml("knative/knative-eventing/config-features.yaml").path("data");
+        JsonNode production = yaml("production/knative-eventing/config-features.yaml").path("data");
         JsonNode knatives = resource("/knative/config-features.yaml").path("data");
-        assertEquals("enabled", ours.path("authentication-oidc").asText(), "EventPolicies need OIDC");
-        ours.fields().forEachRemaining(flag -> {
+        assertEquals("enabled", base.path("authentication-oidc").asText(), "EventPolicies and the receivers need OIDC");
+        assertEquals("strict", production.path("transport-encryption").asText(), "TLS on every hop in production");
+        List<Map.Entry<String, JsonNode>> flags = new ArrayList<>();
+        base.fields().forEachRemaining(flags::add);
+        production.fields().forEachRemaining(flags::add);
+        flags.forEach(flag -> {
             assertTrue(knatives.has(flag.getKey()), flag.getKey() + " is a flag of Knative's config-features");
             assertTrue(FLAG_VALUES.getOrDefault(flag.getKey(), Set.of())
                     .contains(flag.getValue().asText().toLowerCase(Locale.ROOT)), flag.getKey() + ": " + flag.getValue());
