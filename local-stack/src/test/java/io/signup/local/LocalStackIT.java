@@ -31,6 +31,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.cloudevents.CloudEvent;
+import io.cloudevents.core.builder.CloudEventBuilder;
 import io.signup.contract.Senders;
 import io.signup.contract.SignupEvent;
 import io.signup.peers.Addresses;
@@ -216,6 +218,46 @@ class LocalStackIT {
         assertEquals(List.of(), mails(victim), "no mail to an address that never asked");
         assertTrue(stack.broker().received().stream().noneMatch(event -> new String(event.getData().toBytes())
                 .contains(victim)), "the Broker took nothing forged");
+    }
+
+    /**
+     * A Trigger whose token names another audience (a misconfigured Trigger, or a token replayed from elsewhere):
+     * send-email-fn refuses each delivery with 401 and the reason, Knative does not retry it, and the dead letter
+     * keeps the reason for an operator to read. No mail goes out.
+     */
+    @Test
+    void aDeliveryRefusedForItsTokenEndsInTheDeadLettersWithTheReason() throws Exception {
+        KnativeConfig misaddressed = KnativeConfig.load(FunctionProcess.projectRoot().resolve("knative"));
+        misaddressed.triggers().forEach(trigger -> trigger.getSpec().getSubscriber()
+                .setAudience(Senders.audience("save-email-fn")));
+        String victim = Addresses.unique("misaddressed");
+        CloudEvent event = CloudEventBuilder.v1().withId(java.util.UUID.randomUUID().toString())
+                .withType(SignupEvent.REQUESTED.type()).withSource(URI.create(SignupEvent.SOURCE))
+                .withDataContentType("application/json").withData(("{\"email\":\"" + victim + "\",\"name\":null,"
+                        + "\"confirmToken\":\"" + "A".repeat(43) + "\",\"expiresAt\":\"2099-01-01T00:00:00Z\","
+                        + "\"requestedAt\":\"2026-01-01T00:00:00Z\"}").getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                .build();
+        try (LocalBroker broker = new LocalBroker(misaddressed, name -> URI.create(stack.sendUrl() + "/"),
+                stack.issuer(), 0)) {
+            broker.ingest(event);
+            JsonNode letter = await().atMost(WAIT).until(() -> deadLetter(event.getId()), found -> found != null);
+            assertEquals("401", letter.get("errorCode").asText(), letter.toString());
+            assertTrue(letter.get("errorData").asText().contains("token is addressed to another audience"),
+                    letter.toString());
+            assertEquals(1, broker.deliveries().size(), "not retried: " + broker.deliveries());
+        }
+        assertEquals(List.of(), mails(victim));
+    }
+
+    private static JsonNode deadLetter(String id) throws Exception {
+        HttpResponse<String> list = HTTP.send(HttpRequest.newBuilder(URI.create(stack.sendUrl() + "/dead-letters"))
+                .header("Authorization", stack.operatorAuthorization("send-email-fn")).build(), BodyHandlers.ofString());
+        for (JsonNode letter : JSON.readTree(list.body())) {
+            if (letter.get("id").asText().equals(id)) {
+                return letter;
+            }
+        }
+        return null;
     }
 
     private static int forgedConfirmation(URI target, String authorization, String email) throws Exception {
