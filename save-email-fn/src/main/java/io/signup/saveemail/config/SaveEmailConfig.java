@@ -50,16 +50,21 @@ public interface SaveEmailConfig {
         Ses ses();
 
         /** Basic-auth credentials Postmark's Bounce and SpamComplaint webhooks send (env SIGNUP_REPORTS_POSTMARK_*). */
-        Optional<Credentials> postmark();
+        Credentials postmark();
 
         /** Basic-auth credentials of whoever posts raw DSN and ARF reports (env SIGNUP_REPORTS_RAW_*). */
-        Optional<Credentials> raw();
+        Credentials raw();
     }
 
+    /** An intake's basic-auth credentials; without both, the intake is off. */
     interface Credentials {
-        String username();
+        Optional<String> username();
 
-        String password();
+        Optional<String> password();
+
+        default boolean configured() {
+            return username().isPresent() && password().isPresent();
+        }
     }
 
     /** Amazon SES notifications through SNS. */

@@ -53,8 +53,8 @@ public class ReportEndpoints {
 
     private final ReportedSuppressions suppressions;
     private final SnsMessages sns;
-    private final Optional<SaveEmailConfig.Credentials> postmark;
-    private final Optional<SaveEmailConfig.Credentials> raw;
+    private final SaveEmailConfig.Credentials postmark;
+    private final SaveEmailConfig.Credentials raw;
 
     public ReportEndpoints(ReportedSuppressions suppressions, SnsMessages sns, SaveEmailConfig config) {
         this.suppressions = suppressions;
@@ -81,10 +81,10 @@ public class ReportEndpoints {
         });
     }
 
-    private void authenticated(RoutingContext context, Optional<SaveEmailConfig.Credentials> credentials,
+    private void authenticated(RoutingContext context, SaveEmailConfig.Credentials credentials,
             Function<Buffer, Uni<Integer>> work) {
-        run(context, credentials.isPresent(), body -> {
-            if (!matches(credentials.get(), context.request().getHeader(HttpHeaderNames.AUTHORIZATION))) {
+        run(context, credentials.configured(), body -> {
+            if (!matches(credentials, context.request().getHeader(HttpHeaderNames.AUTHORIZATION))) {
                 context.response().putHeader(HttpHeaderNames.WWW_AUTHENTICATE, "Basic realm=\"reports\"");
                 throw new ReportRefused(401, "wrong or missing credentials");
             }
@@ -96,7 +96,8 @@ public class ReportEndpoints {
     private static boolean matches(SaveEmailConfig.Credentials expected, String authorization) {
         byte[] given = Optional.ofNullable(authorization).filter(header -> header.regionMatches(true, 0, "Basic ", 0, 6))
                 .map(header -> header.substring(6).strip()).map(ReportEndpoints::decode).orElse(new byte[0]);
-        byte[] wanted = (expected.username() + ":" + expected.password()).getBytes(StandardCharsets.UTF_8);
+        byte[] wanted = (expected.username().orElseThrow() + ":" + expected.password().orElseThrow())
+                .getBytes(StandardCharsets.UTF_8);
         return MessageDigest.isEqual(sha256(wanted), sha256(given));
     }
 
