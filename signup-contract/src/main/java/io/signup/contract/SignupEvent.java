@@ -31,7 +31,12 @@ public enum SignupEvent {
      * A bounce or complaint report put the address on the suppression list. send-email-fn reads that list before
      * every mail, so it needs no Trigger: the event is for consumers outside the three functions.
      */
-    SUPPRESSED(SubscriptionSuppressed.TYPE, SubscriptionSuppressed.class, "subscription-suppressed-v1", false);
+    SUPPRESSED(SubscriptionSuppressed.TYPE, SubscriptionSuppressed.class, "subscription-suppressed-v1", false),
+    /**
+     * An address was erased on its owner's request; only its key is kept, as suppressed. For consumers outside the
+     * three functions, which hold copies of what the other events carried.
+     */
+    ERASED(SubscriptionErased.TYPE, SubscriptionErased.class, "subscription-erased-v1", false);
 
     /** Stable producer identity. */
     public static final String SOURCE = "urn:signup:save-email-fn";

@@ -35,6 +35,8 @@ class EventSchemasTest {
         assertEquals(List.of(), EventSchemas.violations(SignupEvent.SUPPRESSED, """
                 {"email":"ann@example.com","reason":"COMPLAINT","reportedBy":"FEEDBACK_REPORT","suppressedAt":"%s"}"""
                 .formatted(TIME)));
+        assertEquals(List.of(), EventSchemas.violations(SignupEvent.ERASED, """
+                {"addressKey":"%s","erasedAt":"%s"}""".formatted("0a".repeat(32), TIME)));
     }
 
     @Test
@@ -50,6 +52,8 @@ class EventSchemasTest {
         assertEquals(List.of(), EventSchemas.violations(SignupEvent.SUPPRESSED, JSON.writeValueAsString(
                 new SubscriptionSuppressed("ann@example.com", SubscriptionSuppressed.Reason.HARD_BOUNCE,
                         SubscriptionSuppressed.Reporter.AMAZON_SES, now))));
+        assertEquals(List.of(), EventSchemas.violations(SignupEvent.ERASED, JSON.writeValueAsString(
+                new SubscriptionErased("0a".repeat(32), now))));
     }
 
     static Stream<Arguments> brokenData() {
@@ -69,6 +73,9 @@ class EventSchemasTest {
                         + "\"reportedBy\":\"POSTMARK\",\"suppressedAt\":\"" + TIME + "\"}"),
                 Arguments.of(SignupEvent.SUPPRESSED, "{\"email\":\"ann@example.com\",\"reason\":\"COMPLAINT\","
                         + "\"reportedBy\":\"POSTMARK\",\"suppressedAt\":\"" + TIME + "\",\"diagnostic\":\"x\"}"),
+                Arguments.of(SignupEvent.ERASED, "{\"addressKey\":\"ann@example.com\",\"erasedAt\":\"" + TIME + "\"}"),
+                Arguments.of(SignupEvent.ERASED, "{\"addressKey\":\"" + "0a".repeat(32) + "\",\"erasedAt\":\"" + TIME
+                        + "\",\"email\":\"ann@example.com\"}"),
                 Arguments.of(SignupEvent.REQUESTED, "[]"),
                 Arguments.of(SignupEvent.REQUESTED, "{"));
     }
