@@ -12,11 +12,14 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
+import io.signup.contract.AddressKey;
+import io.signup.contract.EmailAddress;
 import io.signup.contract.EventSchemas;
 import io.signup.contract.SignupEvent;
 import io.signup.peers.Addresses;
@@ -35,6 +38,8 @@ import io.vertx.core.json.JsonObject;
 @QuarkusTest
 @WithTestResource(SaveEmailTestEnvironment.class)
 class ReportIntakeTest {
+
+    private static final String SECRET = ConfigProvider.getConfig().getValue("signup.suppression.key", String.class);
 
     @Test
     void aPermanentSesBounceSuppressesTheAddressAndAnnouncesItOnce() {
@@ -192,7 +197,7 @@ class ReportIntakeTest {
         assertEquals("HARD_BOUNCE", suppression(gone).get("reason"));
         assertEquals(0, DATABASE.count("select count(*) from suppression where email = ?", full));
         assertEquals(1, DATABASE.count("select count(*) from soft_bounce where event_key like 'report DELIVERY_STATUS%' "
-                + "and address_key = encode(sha256(convert_to(?, 'UTF8')), 'hex')", full));
+                + "and address_key = ?", AddressKey.of(SECRET, EmailAddress.parse(full))));
     }
 
     @Test
@@ -229,6 +234,19 @@ class ReportIntakeTest {
         assertEquals("COMPLAINT", suppression(email).get("reason"));
 
         raw("Subject: hello\r\n\r\njust text\r\n").statusCode(400);
+    }
+
+    /** The suppression list's keys: HMAC with the test profile's secret, the same in send-email-fn. */
+    @Test
+    void suppressionsAreKeptUnderTheKeyedHashOfTheAddress() {
+        String email = subscriber("keyed");
+        postmark("postmark:postmark-test-secret", Map.of("RecordType", "Bounce", "Type", "HardBounce", "ID", 44,
+                "Email", email)).statusCode(200).body("suppressed", equalTo(1));
+
+        assertEquals(1, DATABASE.count("select count(*) from suppression where address_key = ? and email = ?",
+                AddressKey.of(SECRET, EmailAddress.parse(email)), email));
+        assertEquals(0, DATABASE.count("select count(*) from suppression where address_key = "
+                + "encode(sha256(convert_to(?, 'UTF8')), 'hex')", email), "not the plain SHA-256 any more");
     }
 
     private static String subscriber(String name) {

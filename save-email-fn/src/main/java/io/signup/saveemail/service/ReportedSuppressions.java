@@ -11,6 +11,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.logging.Log;
+import io.signup.contract.AddressKey;
 import io.signup.contract.SignupEvent;
 import io.signup.contract.SubscriptionSuppressed;
 import io.signup.saveemail.config.SaveEmailConfig;
@@ -73,11 +74,14 @@ public class ReportedSuppressions {
     private final OutboxRelay relay;
     private final SaveEmailConfig.Bounces bounces;
     private final MeterRegistry metrics;
+    private final String secret;
 
     public ReportedSuppressions(OutboxRelay relay, SaveEmailConfig config, MeterRegistry metrics) {
         this.relay = relay;
         this.bounces = config.bounces();
         this.metrics = metrics;
+        this.secret = config.suppression().key();
+        AddressKey.ofCanonical(secret, ""); // a secret too short fails the start, not the first report
     }
 
     /**
@@ -106,7 +110,7 @@ public class ReportedSuppressions {
 
     /** The record announcing the suppression when the report made one; null when it changed nothing. */
     private Uni<OutboxEvent> apply(Report report, Instant now) {
-        String email = report.address().toString().toLowerCase(Locale.ROOT);
+        String email = AddressKey.canonical(report.address());
         boolean soft = report.kind() == Report.Kind.SOFT_BOUNCE;
         SubscriptionSuppressed.Reason reason = report.kind() == Report.Kind.COMPLAINT
                 ? SubscriptionSuppressed.Reason.COMPLAINT : SubscriptionSuppressed.Reason.HARD_BOUNCE;
@@ -114,7 +118,7 @@ public class ReportedSuppressions {
                 report.address().toString(), reason, report.reporter(), now), now);
         return Panache.getSession().chain(session -> OutboxInsert.bind(session.createNativeQuery(SQL), event)
                         .setParameter("email", email)
-                        .setParameter("key", AddressKeys.key(email))
+                        .setParameter("key", AddressKey.of(secret, report.address()))
                         .setParameter("reportKey", shorten("report " + report.reporter() + " " + report.reportId(),
                                 REPORT_KEY_MAX_LENGTH))
                         .setParameter("now", now)

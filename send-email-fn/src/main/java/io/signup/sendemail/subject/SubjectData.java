@@ -27,7 +27,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
  * One person's data rights over what the system holds about their address, in every table of the shared database:
  * the subscriber, its consent records and outbox records (save-email-fn's), the mails and dead letters of its
  * events, its abuse-limit counts, its suppression row and soft bounces. Export reads them all as one JSON document;
- * erasure deletes them all in one statement (so it is whole or nothing) and keeps only the address's SHA-256 in the
+ * erasure deletes them all in one statement (so it is whole or nothing) and keeps only the address's keyed hash in the
  * suppression list, as ERASED, so that it is never mailed again. No proof of consent is kept after an erasure: the
  * consent records go with the rest, and the suppression row is the record that the erasure was done, and when.
  * <p>
@@ -93,11 +93,13 @@ public class SubjectData {
     private final Pool pool;
     private final MeterRegistry metrics;
     private final ObjectMapper mapper;
+    private final Suppressions suppressions;
 
-    public SubjectData(Pool pool, MeterRegistry metrics, ObjectMapper mapper) {
+    public SubjectData(Pool pool, MeterRegistry metrics, ObjectMapper mapper, Suppressions suppressions) {
         this.pool = pool;
         this.metrics = metrics;
         this.mapper = mapper;
+        this.suppressions = suppressions;
         metrics.counter("data.requests", "kind", "export");
         metrics.counter("data.requests", "kind", "erasure");
     }
@@ -135,12 +137,12 @@ public class SubjectData {
             Log.infof("Erased an address: %s", deleted.encode());
             return new JsonObject().put("erased", true).put("deleted", deleted)
                     .put("announced", row.getLong("announced") > 0)
-                    .put("kept", "the address's SHA-256 in the suppression list (ERASED), so it is never mailed again");
+                    .put("kept", "the address's keyed hash in the suppression list (ERASED), so it is never mailed again");
         });
     }
 
-    private static Tuple keys(EmailAddress address) {
-        Suppressions.Address key = Suppressions.Address.of(address);
+    private Tuple keys(EmailAddress address) {
+        Suppressions.Address key = suppressions.address(address);
         // save-email-fn's RateLimiter counts a mailbox under this key.
         return Tuple.of(key.email(), "mailbox:" + address.mailbox(), key.key());
     }
