@@ -98,8 +98,7 @@ public interface SaveEmailConfig {
          */
         Optional<String> trustStore();
 
-        @WithDefault("")
-        String trustStorePassword();
+        Optional<String> trustStorePassword();
 
         /** Upper bound of fetching a signing certificate or confirming a subscription. */
         @WithDefault("5s")

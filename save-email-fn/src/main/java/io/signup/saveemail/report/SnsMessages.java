@@ -64,7 +64,7 @@ public class SnsMessages {
         WebClientOptions options = new WebClientOptions().setConnectTimeout((int) timeoutMillis)
                 .setFollowRedirects(false).setVerifyHost(true);
         ses.trustStore().ifPresent(path -> options.setTrustOptions(new PfxOptions().setPath(path)
-                .setPassword(ses.trustStorePassword())));
+                .setPassword(ses.trustStorePassword().orElse(""))));
         this.client = WebClient.create(vertx, options);
     }
 
