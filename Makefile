@@ -196,8 +196,8 @@ render: ## Write what deploy applies to target/deploy/{k8s,knative}: images from
 
 .PHONY: deploy
 deploy: kube-context render ## Apply k8s/ (OVERLAY=production: production/), run this release's migrations, apply knative/
-	@kubectl -n $(NAMESPACE) get secret signup-db signup-db-owner signup-smtp >/dev/null || \
-		{ echo "Create the Secrets signup-db, signup-db-owner and signup-smtp first (k8s/README.md), or make dev-secrets." >&2; exit 1; }
+	@kubectl -n $(NAMESPACE) get secret signup-db signup-db-owner signup-smtp signup-suppression-key >/dev/null || \
+		{ echo "Create the Secrets signup-db, signup-db-owner, signup-smtp and signup-suppression-key first (k8s/README.md), or make dev-secrets." >&2; exit 1; }
 	kubectl apply -k $(DEPLOY_DIR)/k8s
 	$(if $(OVERLAY_DIR),kubectl -n $(NAMESPACE) wait --for=condition=Ready cluster.postgresql.cnpg.io/signup-db --timeout=600s)
 	kubectl -n $(NAMESPACE) wait --for=condition=complete job/$(RELEASE_JOB) --timeout=600s

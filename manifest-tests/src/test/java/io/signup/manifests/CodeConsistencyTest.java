@@ -57,7 +57,7 @@ class CodeConsistencyTest {
         Set<String> mapped = Arrays.stream(SendEmailFunctions.class.getMethods())
                 .map(method -> method.getAnnotation(CloudEventMapping.class)).filter(Objects::nonNull)
                 .map(CloudEventMapping::trigger).collect(Collectors.toSet());
-        for (SignupEvent event : SignupEvent.values()) {
+        for (SignupEvent event : Arrays.stream(SignupEvent.values()).filter(SignupEvent::triggered).toList()) {
             Trigger trigger = byType.remove(event.type());
             assertNotNull(trigger, "a Trigger for " + event.type());
             assertEquals("send-email-fn", trigger.getSpec().getSubscriber().getRef().getName());

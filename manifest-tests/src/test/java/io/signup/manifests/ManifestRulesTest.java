@@ -45,7 +45,8 @@ class ManifestRulesTest {
     @Test
     void triggersPassTheEventingWebhookRules() {
         List<Manifest> triggers = Manifests.all().stream().filter(m -> m.resource() instanceof Trigger).toList();
-        assertEquals(io.signup.contract.SignupEvent.values().length, triggers.size(), "one per event type");
+        assertEquals(java.util.Arrays.stream(io.signup.contract.SignupEvent.values())
+                .filter(io.signup.contract.SignupEvent::triggered).count(), triggers.size(), "one per consumed type");
         triggers.forEach(m -> assertEquals(List.of(), KnativeRules.trigger((Trigger) m.resource()), m.file().toString()));
     }
 

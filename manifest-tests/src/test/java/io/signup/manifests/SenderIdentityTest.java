@@ -184,7 +184,10 @@ class SenderIdentityTest {
                 assertTrue(binding != null, name + ": " + ref.path("name").asText() + " is in knative/");
                 senders.put(binding.getSpec().getSubject().getName(), ref.path("name").asText());
             }
-            assertEquals(contractTypes(), filtered(policy, "type"), name + ": the contract's types and no other");
+            // send-email-fn sends only replays of dead letters, so only types a Trigger delivers to it.
+            boolean replays = senders.containsKey("send-email-fn") && senders.get("send-email-fn").equals(
+                    policy.path("spec").path("from").path(0).path("ref").path("name").asText());
+            assertEquals(contractTypes(replays), filtered(policy, "type"), name + ": the contract's types and no other");
             assertEquals(Set.of(SignupEvent.SOURCE), filtered(policy, "source"), name + ": our source only");
         }
         assertEquals(Map.of("save-email-fn", "save-email-fn-to-broker", "send-email-fn", "send-email-fn-to-broker"),
@@ -270,10 +273,12 @@ class SenderIdentityTest {
         return names;
     }
 
-    private static Set<String> contractTypes() {
+    private static Set<String> contractTypes(boolean triggeredOnly) {
         Set<String> types = new TreeSet<>();
         for (SignupEvent event : SignupEvent.values()) {
-            types.add(event.type());
+            if (event.triggered() || !triggeredOnly) {
+                types.add(event.type());
+            }
         }
         return types;
     }

@@ -175,7 +175,9 @@ public final class FunctionProcess implements AutoCloseable {
         return Map.of(
                 "QUARKUS_DATASOURCE_REACTIVE_URL", database.reactiveUrl(),
                 "QUARKUS_DATASOURCE_USERNAME", "postgres",
-                "QUARKUS_DATASOURCE_PASSWORD", "postgres");
+                "QUARKUS_DATASOURCE_PASSWORD", "postgres",
+                // The suppression list's keys: a fixed value on this machine, a Secret on the cluster.
+                "SIGNUP_SUPPRESSION_KEY", "local-only-suppression-key-0123456789abcdef");
     }
 
     /** Environment for save-email-fn against {@code database}, publishing to {@code sinkUrl} when not null. */

@@ -73,8 +73,8 @@ class SaveEmailRejectionTest {
                         "{\"email\":\"ok@example.com\",\"consentVersion\":\"<script>\"}", 400),
                 Arguments.of("XML", "application/xml", "<email>ann@example.com</email>", 415),
                 Arguments.of("no content type", null, "{\"email\":\"typeless@example.com\"}", 415),
-                Arguments.of("body over 16 KiB", JSON_TYPE,
-                        "{\"email\":\"big@example.com\",\"name\":\"" + "x".repeat(17 * 1024) + "\"}", 413));
+                Arguments.of("body over 64 KiB", JSON_TYPE,
+                        "{\"email\":\"big@example.com\",\"name\":\"" + "x".repeat(65 * 1024) + "\"}", 413));
     }
 
     @ParameterizedTest(name = "{0} -> {3}")

@@ -20,6 +20,7 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import io.signup.contract.EmailAddress;
+import io.signup.contract.EventSchemas;
 import io.signup.contract.SignupEvent;
 import io.signup.peers.Addresses;
 import io.signup.sendemail.support.As;
@@ -73,15 +74,30 @@ class DataRightsTest {
                 .body("deleted.subscribers", equalTo(1)).body("deleted.consent", equalTo(1))
                 .body("deleted.outbox", equalTo(1)).body("deleted.dead_letters", equalTo(1))
                 .body("deleted.mails", equalTo(1)).body("deleted.limits", equalTo(1))
-                .body("deleted.soft_bounces", equalTo(1));
+                .body("deleted.soft_bounces", equalTo(1)).body("announced", equalTo(true));
 
         assertEquals(List.of(), tablesMentioning(email), "a dump finds the address nowhere");
         Map<String, Object> suppression = SuppressionTest.suppression(email);
         assertEquals("ERASED", suppression.get("reason"));
         assertNull(suppression.get("email"), "only its hash is kept");
+        List<Map<String, Object>> announced = DATABASE.query("select subscriber_id, payload, published_at "
+                + "from outbox_event where type = ? and payload like ?", SignupEvent.ERASED.type(),
+                "%" + SuppressionTest.key(email) + "%");
+        assertEquals(1, announced.size(), "the erasure waits in save-email-fn's outbox for its next republish run");
+        assertNull(announced.get(0).get("subscriber_id"));
+        assertEquals(List.of(), EventSchemas.violations(SignupEvent.ERASED, (String) announced.get(0).get("payload")));
         accepted(() -> deliverBinary(SignupEvent.REQUESTED, requested(email, null)));
         assertEquals(1, mailsTo(MAIL, email).size(), "the one mail before the erasure, none after");
         assertEquals(List.of(), tablesMentioning(email), "and the held-back mail left no trace of it either");
+    }
+
+    @Test
+    void erasingAnAddressNobodyHeldAnnouncesNothing() {
+        String email = Addresses.unique("Nobody");
+        given().queryParam("email", email).post("/subjects/forget").then().statusCode(200)
+                .body("announced", equalTo(false));
+        assertEquals(0, DATABASE.count("select count(*) from outbox_event where type = ? and payload like ?",
+                SignupEvent.ERASED.type(), "%" + SuppressionTest.key(email) + "%"));
     }
 
     @Test

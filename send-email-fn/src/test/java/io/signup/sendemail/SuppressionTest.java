@@ -17,10 +17,12 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
 
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.signup.contract.AddressKey;
 import io.signup.contract.EmailAddress;
 import io.signup.contract.LinkToken;
 import io.signup.contract.SignupEvent;
@@ -97,7 +99,8 @@ class SuppressionTest {
     }
 
     static String key(String email) {
-        return Suppressions.Address.of(EmailAddress.parse(email)).key();
+        return AddressKey.of(ConfigProvider.getConfig().getValue("signup.suppression.key", String.class),
+                EmailAddress.parse(email));
     }
 
     static Map<String, Object> suppression(String email) {

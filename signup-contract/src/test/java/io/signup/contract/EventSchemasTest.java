@@ -32,6 +32,11 @@ class EventSchemasTest {
                 .formatted(TOKEN, TIME)));
         assertEquals(List.of(), EventSchemas.violations(SignupEvent.UNSUBSCRIBED, """
                 {"email":"ann@example.com","unsubscribedAt":"%s"}""".formatted(TIME)));
+        assertEquals(List.of(), EventSchemas.violations(SignupEvent.SUPPRESSED, """
+                {"email":"ann@example.com","reason":"COMPLAINT","reportedBy":"FEEDBACK_REPORT","suppressedAt":"%s"}"""
+                .formatted(TIME)));
+        assertEquals(List.of(), EventSchemas.violations(SignupEvent.ERASED, """
+                {"addressKey":"%s","erasedAt":"%s"}""".formatted("0a".repeat(32), TIME)));
     }
 
     @Test
@@ -44,6 +49,11 @@ class EventSchemasTest {
                 new SubscriptionConfirmed("ann@example.com", "Ann", token, now))));
         assertEquals(List.of(), EventSchemas.violations(SignupEvent.UNSUBSCRIBED, JSON.writeValueAsString(
                 new SubscriptionUnsubscribed("ann@example.com", now))));
+        assertEquals(List.of(), EventSchemas.violations(SignupEvent.SUPPRESSED, JSON.writeValueAsString(
+                new SubscriptionSuppressed("ann@example.com", SubscriptionSuppressed.Reason.HARD_BOUNCE,
+                        SubscriptionSuppressed.Reporter.AMAZON_SES, now))));
+        assertEquals(List.of(), EventSchemas.violations(SignupEvent.ERASED, JSON.writeValueAsString(
+                new SubscriptionErased("0a".repeat(32), now))));
     }
 
     static Stream<Arguments> brokenData() {
@@ -59,6 +69,13 @@ class EventSchemasTest {
                         + "\"unsubscribedAt\":\"" + TIME + "\"}"),
                 Arguments.of(SignupEvent.UNSUBSCRIBED, "{\"email\":\"ann@bücher.example\",\"unsubscribedAt\":\"" + TIME + "\"}"),
                 Arguments.of(SignupEvent.REQUESTED, "{\"email\":\"ann@example.com\",\"requestedAt\":\"" + TIME + "\"}"),
+                Arguments.of(SignupEvent.SUPPRESSED, "{\"email\":\"ann@example.com\",\"reason\":\"SOFT_BOUNCE\","
+                        + "\"reportedBy\":\"POSTMARK\",\"suppressedAt\":\"" + TIME + "\"}"),
+                Arguments.of(SignupEvent.SUPPRESSED, "{\"email\":\"ann@example.com\",\"reason\":\"COMPLAINT\","
+                        + "\"reportedBy\":\"POSTMARK\",\"suppressedAt\":\"" + TIME + "\",\"diagnostic\":\"x\"}"),
+                Arguments.of(SignupEvent.ERASED, "{\"addressKey\":\"ann@example.com\",\"erasedAt\":\"" + TIME + "\"}"),
+                Arguments.of(SignupEvent.ERASED, "{\"addressKey\":\"" + "0a".repeat(32) + "\",\"erasedAt\":\"" + TIME
+                        + "\",\"email\":\"ann@example.com\"}"),
                 Arguments.of(SignupEvent.REQUESTED, "[]"),
                 Arguments.of(SignupEvent.REQUESTED, "{"));
     }

@@ -26,6 +26,85 @@ public interface SaveEmailConfig {
 
     Retention retention();
 
+    Bounces bounces();
+
+    Reports reports();
+
+    Suppression suppression();
+
+    /** The suppression list's keys (io.signup.contract.AddressKey). */
+    interface Suppression {
+        /**
+         * The secret of the keyed hash an address is kept under (env SIGNUP_SUPPRESSION_KEY, from the Secret
+         * signup-suppression-key): the same in send-email-fn, at least 32 characters. No default, so a deployment
+         * without it does not start.
+         */
+        String key();
+    }
+
+    /**
+     * When soft bounces (a full or unavailable mailbox, a delay) suppress an address: N of them within M. The same
+     * keys as send-email-fn's, which counts the soft bounces it sees at SMTP time in the same table.
+     */
+    interface Bounces {
+        @WithDefault("3")
+        int softLimit();
+
+        @WithDefault("P7D")
+        Duration softWindow();
+    }
+
+    /**
+     * The intakes of bounce and complaint reports that arrive after the SMTP conversation (report/ReportEndpoints).
+     * An intake whose credentials are not configured is off: it answers 404.
+     */
+    interface Reports {
+        Ses ses();
+
+        /** Basic-auth credentials Postmark's Bounce and SpamComplaint webhooks send (env SIGNUP_REPORTS_POSTMARK_*). */
+        Credentials postmark();
+
+        /** Basic-auth credentials of whoever posts raw DSN and ARF reports (env SIGNUP_REPORTS_RAW_*). */
+        Credentials raw();
+    }
+
+    /** An intake's basic-auth credentials; without both, the intake is off. */
+    interface Credentials {
+        Optional<String> username();
+
+        Optional<String> password();
+
+        default boolean configured() {
+            return username().isPresent() && password().isPresent();
+        }
+    }
+
+    /** Amazon SES notifications through SNS. */
+    interface Ses {
+        /**
+         * The SNS topics whose notifications are believed (env SIGNUP_REPORTS_SES_TOPIC_ARNS). A valid SNS signature
+         * only proves that some topic in AWS sent the message, and anyone can make a topic: without this list the
+         * intake is off.
+         */
+        Optional<List<String>> topicArns();
+
+        /** Hosts a SigningCertURL or SubscribeURL may name (a regular expression); always https. */
+        @WithDefault("sns\\.[a-z0-9-]+\\.amazonaws\\.com")
+        String certHost();
+
+        /**
+         * A PKCS#12 trust store for fetching the signing certificate, instead of the JVM's CAs. Tests only: they serve
+         * a locally made certificate over local HTTPS.
+         */
+        Optional<String> trustStore();
+
+        Optional<String> trustStorePassword();
+
+        /** Upper bound of fetching a signing certificate or confirming a subscription. */
+        @WithDefault("5s")
+        Duration fetchTimeout();
+    }
+
     /** How long personal data is kept once it serves no purpose (env SIGNUP_RETENTION_*). */
     interface Retention {
         /** A never-confirmed subscriber, its consent and outbox records: this long after its link expired. */

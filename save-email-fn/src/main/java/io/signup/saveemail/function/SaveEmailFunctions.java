@@ -11,6 +11,7 @@ import io.quarkus.vertx.core.runtime.context.VertxContextSafetyToggle;
 import io.quarkus.vertx.http.runtime.CurrentVertxRequest;
 import io.signup.saveemail.Requester;
 import io.signup.saveemail.outbox.OutboxRelay;
+import io.signup.saveemail.service.LegacyAddressKeys;
 import io.signup.saveemail.service.RateLimiter;
 import io.signup.saveemail.service.Retention;
 import io.signup.saveemail.service.SignupService;
@@ -38,15 +39,17 @@ public class SaveEmailFunctions {
     private final OutboxRelay outbox;
     private final RateLimiter limiter;
     private final Retention retention;
+    private final LegacyAddressKeys legacyKeys;
     private final Requesters requesters;
     private final CurrentVertxRequest request;
 
     public SaveEmailFunctions(SignupService signups, OutboxRelay outbox, RateLimiter limiter, Retention retention,
-            Requesters requesters, CurrentVertxRequest request) {
+            LegacyAddressKeys legacyKeys, Requesters requesters, CurrentVertxRequest request) {
         this.signups = signups;
         this.outbox = outbox;
         this.limiter = limiter;
         this.retention = retention;
+        this.legacyKeys = legacyKeys;
         this.requesters = requesters;
         this.request = request;
     }
@@ -67,7 +70,8 @@ public class SaveEmailFunctions {
 
     /**
      * Publishes the outbox records whose publish failed or whose publisher died, forgets old abuse-limit windows, and
-     * deletes what is past its retention ({@link Retention}).
+     * deletes what is past its retention ({@link Retention}), and moves suppression rows still under their old key
+     * ({@link LegacyAddressKeys}).
      * Returns nothing, so a caller behind a Broker gets no reply event.
      */
     @Funq
@@ -79,6 +83,7 @@ public class SaveEmailFunctions {
         }
         awaitOnVertxContext(() -> limiter.prune(Instant.now()));
         awaitOnVertxContext(() -> retention.run(Instant.now()));
+        awaitOnVertxContext(legacyKeys::rehash);
     }
 
     /**

@@ -25,6 +25,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.signup.contract.SignupEvent;
 import io.signup.contract.SubscriptionConfirmed;
 import io.signup.contract.SubscriptionRequested;
+import io.signup.contract.SubscriptionSuppressed;
 import io.signup.contract.SubscriptionUnsubscribed;
 import io.signup.saveemail.Subscriber;
 import io.signup.saveemail.config.SaveEmailConfig;
@@ -45,7 +46,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
 @ApplicationScoped
 // The event data is serialized with Jackson outside Funqy's view: registered for reflection in the native image.
 @RegisterForReflection(targets = { SubscriptionRequested.class, SubscriptionConfirmed.class,
-        SubscriptionUnsubscribed.class })
+        SubscriptionUnsubscribed.class, SubscriptionSuppressed.class })
 public class OutboxRelay {
 
     private static final int LAST_ERROR_MAX_LENGTH = 500;
@@ -120,13 +121,20 @@ public class OutboxRelay {
      * The data is serialized once, here, so a republish sends the same bytes.
      */
     public OutboxEvent newRecord(SignupEvent event, Subscriber subscriber, Record data, Instant now) {
+        OutboxEvent record = newRecord(event, data, now);
+        record.subscriberId = subscriber.id;
+        return record;
+    }
+
+    /** As above, for a statement that finds the subscriber itself and sets the record's subscriber_id. */
+    public OutboxEvent newRecord(SignupEvent event, Record data, Instant now) {
         if (!event.dataType().isInstance(data)) {
             throw new IllegalArgumentException(event + " carries " + event.dataType().getSimpleName());
         }
         // While the Broker's circuit is open nobody will publish it after the commit: it is due for a republish at once.
         boolean publishAfterCommit = broker.publishesInline();
         try {
-            OutboxEvent record = OutboxEvent.of(event.type(), subscriber.id, mapper.writeValueAsString(data), now,
+            OutboxEvent record = OutboxEvent.of(event.type(), null, mapper.writeValueAsString(data), now,
                     publishAfterCommit ? leaseFrom(now) : now, TraceContext.current());
             record.publishAfterCommit = publishAfterCommit;
             return record;

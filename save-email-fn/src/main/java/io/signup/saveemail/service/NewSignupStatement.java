@@ -4,6 +4,7 @@ import io.quarkus.hibernate.reactive.panache.Panache;
 import io.signup.saveemail.ConsentRecord;
 import io.signup.saveemail.Subscriber;
 import io.signup.saveemail.outbox.OutboxEvent;
+import io.signup.saveemail.outbox.OutboxInsert;
 import io.signup.saveemail.outbox.PublishMarks;
 import io.smallrye.mutiny.Uni;
 
@@ -50,12 +51,7 @@ final class NewSignupStatement {
             marked as (
             """ + PublishMarks.statement(":markIds", ":markStatuses", ":markTimes") + """
             )
-            insert into outbox_event (id, type, subscriber_id, payload, created_at, available_at, attempts,
-                                      traceparent, tracestate)
-            select cast(:eventId as uuid), cast(:type as varchar), id, cast(:payload as text),
-                   cast(:now as timestamptz), cast(:availableAt as timestamptz), 0, cast(:traceparent as varchar),
-                   cast(:tracestate as varchar)
-            from fresh""";
+            """ + OutboxInsert.sql("id", "fresh");
 
     private NewSignupStatement() {
     }
@@ -70,7 +66,7 @@ final class NewSignupStatement {
             PublishMarks.Taken marks) {
         RateLimiter.Window client = hits.client();
         RateLimiter.Window mailbox = hits.mailbox();
-        return Panache.getSession().chain(session -> session.createNativeQuery(SQL)
+        return Panache.getSession().chain(session -> OutboxInsert.bind(session.createNativeQuery(SQL), event)
                         // No client address: a key the statement skips.
                         .setParameter("clientKey", client == null ? "" : client.key())
                         .setParameter("clientStart", client == null ? mailbox.start() : client.start())
@@ -91,12 +87,6 @@ final class NewSignupStatement {
                         .setParameter("markIds", marks.ids())
                         .setParameter("markStatuses", marks.statuses())
                         .setParameter("markTimes", marks.times())
-                        .setParameter("eventId", event.id)
-                        .setParameter("type", event.type)
-                        .setParameter("payload", event.payload)
-                        .setParameter("availableAt", event.availableAt)
-                        .setParameter("traceparent", event.traceparent)
-                        .setParameter("tracestate", event.tracestate)
                         .executeUpdate())
                 .map(stored -> stored == 1);
     }

@@ -40,8 +40,8 @@ public class Retention {
             with gone as (select id, email from subscriber where %1$s),
             consent as (delete from consent_record where subscriber_id in (select id from gone) returning 1),
             outbox as (delete from outbox_event where subscriber_id in (select id from gone) returning 1),
-            anonymous as (update suppression set email = null where address_key in
-                (select encode(sha256(convert_to(lower(email), 'UTF8')), 'hex') from gone) returning 1),
+            anonymous as (update suppression set email = null where email in (select lower(email) from gone)
+                returning 1),
             subscribers as (delete from subscriber where id in (select id from gone) and %1$s returning 1)
             select (select count(*) from subscribers) as subscribers, (select count(*) from consent) as consent""";
     private static final String UNCONFIRMED = SUBSCRIBERS.formatted(

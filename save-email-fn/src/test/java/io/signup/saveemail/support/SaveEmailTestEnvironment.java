@@ -10,8 +10,8 @@ import io.signup.peers.RecordingSink;
 import io.signup.peers.TestDatabase;
 
 /**
- * Starts the real parts save-email-fn talks to, a Postgres and an HTTP sink in place of the Broker, once for the
- * whole test run, and points the function at them through its standard configuration keys.
+ * Starts the real parts save-email-fn talks to, a Postgres, an HTTP sink in place of the Broker and SNS's certificate
+ * host, once for the whole test run, and points the function at them through its standard configuration keys.
  */
 public class SaveEmailTestEnvironment implements QuarkusTestResourceLifecycleManager {
 
@@ -21,13 +21,17 @@ public class SaveEmailTestEnvironment implements QuarkusTestResourceLifecycleMan
     public static final ProjectedToken TOKEN = new ProjectedToken("token-of-save-email-fn-1");
     /** The service-account issuer whose tokens the PingSource and operators carry. */
     public static final LocalIssuer ISSUER = new LocalIssuer().start();
+    /** Amazon SNS for the SES report intake: its signing certificate, over local HTTPS. */
+    public static final SnsPeer SNS = new SnsPeer();
 
     @Override
     public Map<String, String> start() {
         DATABASE.start();
         SINK.start();
+        SNS.start();
         Map<String, String> config = new HashMap<>(TOKEN.config());
         config.putAll(ISSUER.config(As.AUDIENCE));
+        config.putAll(SNS.config());
         config.putAll(Map.of(
                 "quarkus.datasource.reactive.url", DATABASE.reactiveUrl(),
                 "quarkus.datasource.username", "postgres",
@@ -39,6 +43,7 @@ public class SaveEmailTestEnvironment implements QuarkusTestResourceLifecycleMan
     @Override
     public void stop() {
         SINK.stop();
+        SNS.stop();
         DATABASE.stop();
     }
 }

@@ -19,6 +19,18 @@ public interface SendEmailConfig {
 
     Bounces bounces();
 
+    Suppression suppression();
+
+    /** The suppression list's keys (io.signup.contract.AddressKey). */
+    interface Suppression {
+        /**
+         * The secret of the keyed hash an address is kept under (env SIGNUP_SUPPRESSION_KEY, from the Secret
+         * signup-suppression-key): the same in save-email-fn, at least 32 characters. No default, so a deployment
+         * without it does not start.
+         */
+        String key();
+    }
+
     /** When soft bounces (a full or unavailable mailbox) suppress an address: N of them within M. */
     interface Bounces {
         /** N (env SIGNUP_BOUNCES_SOFT_LIMIT). */

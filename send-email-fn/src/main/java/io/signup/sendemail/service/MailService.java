@@ -98,7 +98,7 @@ public class MailService {
         URI confirmUrl = Links.withToken(config.links().pageUrl(), Links.CONFIRM_PAGE, token);
         // Only while the address waits for this confirmation, and nobody unsubscribed or suppressed it since.
         return send(event, kind,
-                new MailDeliveries.Gate(Suppressions.Address.of(recipient), PENDING, data.requestedAt()),
+                new MailDeliveries.Gate(suppressions.address(recipient), PENDING, data.requestedAt()),
                 confirmationMail().setSubject(config.mail().confirmSubject()).addTo(recipient.toString()),
                 () -> Templates.confirmation(name, recipient.toString(), confirmUrl.toString(),
                         data.expiresAt().toString().substring(0, 10)));
@@ -120,7 +120,7 @@ public class MailService {
                 .addHeader("List-Unsubscribe", "<" + oneClick + ">")
                 .addHeader("List-Unsubscribe-Post", Links.ONE_CLICK_FIELD + "=" + Links.ONE_CLICK_VALUE);
         return send(event, kind,
-                new MailDeliveries.Gate(Suppressions.Address.of(recipient), CONFIRMED, data.confirmedAt()),
+                new MailDeliveries.Gate(suppressions.address(recipient), CONFIRMED, data.confirmedAt()),
                 mail, () -> Templates.welcome(name, recipient.toString(), page.toString()));
     }
 
@@ -145,7 +145,7 @@ public class MailService {
         if (data.unsubscribedAt() == null) {
             throw poison(event, "none", "invalid_data", "event has no time of unsubscribe");
         }
-        suppressions.unsubscribed(Suppressions.Address.of(address), data.unsubscribedAt());
+        suppressions.unsubscribed(suppressions.address(address), data.unsubscribedAt());
         count("none", "unsubscribed", "none");
     }
 

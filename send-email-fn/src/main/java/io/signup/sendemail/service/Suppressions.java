@@ -1,18 +1,15 @@
 package io.signup.sendemail.service;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.HexFormat;
 import java.util.Locale;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
+import io.signup.contract.AddressKey;
 import io.signup.contract.EmailAddress;
 import io.signup.sendemail.config.SendEmailConfig;
 import io.smallrye.mutiny.Uni;
@@ -22,7 +19,8 @@ import io.vertx.mutiny.sqlclient.Tuple;
 /**
  * The suppression list, in Postgres (table {@code suppression}): addresses not to mail, and why. It replaces what
  * each instance used to remember on its own, so every replica and every instance after a scale-to-zero holds back
- * the same mails. {@link MailDeliveries#claim} checks it, with the subscriber's state, in the statement that claims
+ * the same mails. Addresses are kept under a keyed hash ({@link AddressKey}), so that a row whose address was removed
+ * (erasure, retention) still holds the address back without naming it. {@link MailDeliveries#claim} checks it, with the subscriber's state, in the statement that claims
  * each mail. Reasons: an unsubscribe (holds back mails about anything before it), a hard bounce (a permanent refusal,
  * or enough soft bounces within the window), a complaint, an operator's decision, an erasure.
  * <p>
@@ -40,18 +38,8 @@ public class Suppressions {
         }
     }
 
-    /** An address as the list keys it: its canonical form (lower case) and that form's SHA-256. */
+    /** An address as the list keys it: its canonical form (lower case) and its keyed hash ({@link AddressKey}). */
     public record Address(String email, String key) {
-
-        public static Address of(EmailAddress address) {
-            String canonical = address.toString().toLowerCase(Locale.ROOT);
-            try {
-                return new Address(canonical, HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                        .digest(canonical.getBytes(StandardCharsets.UTF_8))));
-            } catch (NoSuchAlgorithmException e) {
-                throw new IllegalStateException(e);
-            }
-        }
     }
 
     private static final int DETAIL_MAX_LENGTH = 300;
@@ -91,15 +79,23 @@ public class Suppressions {
     private final MeterRegistry metrics;
     private final Duration wait;
     private final SendEmailConfig.Bounces bounces;
+    private final String secret;
 
     public Suppressions(Pool pool, MeterRegistry metrics, SendEmailConfig config) {
         this.pool = pool;
         this.metrics = metrics;
         this.wait = config.mail().sendTimeout();
         this.bounces = config.bounces();
+        this.secret = config.suppression().key();
+        AddressKey.ofCanonical(secret, ""); // a secret too short fails the start, not the first mail
         for (Reason reason : Reason.values()) {
             metrics.counter("suppressions", "reason", reason.label());
         }
+    }
+
+    /** {@code address} as the list keys it. */
+    public Address address(EmailAddress address) {
+        return new Address(AddressKey.canonical(address), AddressKey.of(secret, address));
     }
 
     /**
