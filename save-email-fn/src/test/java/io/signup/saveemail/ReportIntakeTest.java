@@ -127,6 +127,18 @@ class ReportIntakeTest {
     }
 
     @Test
+    void aCertificateThatCannotBeFetchedIsWorthAResendAndStoresNothing() {
+        String email = subscriber("ses-unreachable");
+        // A valid signature; the certificate's URL is on the trusted host, but nothing serves it there.
+        JsonObject message = SNS.notification(sesBounce(email, "Permanent", "n-" + email), "2")
+                .put("SigningCertURL", "https://localhost:1/SimpleNotificationService-test.pem");
+
+        ses(message).statusCode(503).header("Retry-After", "10");
+
+        assertEquals(0, DATABASE.count("select count(*) from suppression where email = ?", email));
+    }
+
+    @Test
     void aVerifiedSubscriptionConfirmationIsConfirmedAndAForgedOneIsNot() {
         ses(SNS.subscriptionConfirmation("token-1")).statusCode(200);
         JsonObject forged = SNS.subscriptionConfirmation("token-2")

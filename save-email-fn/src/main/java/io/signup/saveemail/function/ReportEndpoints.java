@@ -124,7 +124,8 @@ public class ReportEndpoints {
     private static HttpAnswer answer(Throwable failure) {
         ReportRefused refused = FailureMapping.find(failure, ReportRefused.class);
         if (refused != null) {
-            return HttpAnswer.of(refused.status(), refused.getMessage());
+            return new HttpAnswer(refused.status(), refused.getMessage(),
+                    refused.status() == 503 ? RETRY_AFTER_SECONDS : 0);
         }
         if (FailureMapping.find(failure, ClassCastException.class) != null) {
             return HttpAnswer.of(400, "a report field has the wrong type");

@@ -124,7 +124,10 @@ public class SnsMessages {
     private Uni<HttpResponse<Buffer>> get(URI url) {
         return Uni.createFrom().completionStage(() -> client.getAbs(url.toString()).timeout(timeoutMillis).send()
                         .toCompletionStage())
-                .onFailure().transform(e -> new ReportRefused(503, "SNS not reachable: " + e.getClass().getSimpleName()));
+                .onFailure().transform(e -> {
+                    Log.warnf("SNS not reachable at %s: %s", url.getHost(), e.toString());
+                    return new ReportRefused(503, "SNS not reachable, try again");
+                });
     }
 
     /** Field name and value, each followed by a newline, for every field the type signs (AWS's canonical string). */
