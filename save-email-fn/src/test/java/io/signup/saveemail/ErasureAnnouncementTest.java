@@ -1,6 +1,5 @@
 package io.signup.saveemail;
 
-import static io.restassured.RestAssured.given;
 import static io.signup.saveemail.support.SaveEmailTestEnvironment.DATABASE;
 import static io.signup.saveemail.support.SaveEmailTestEnvironment.SINK;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -17,6 +16,7 @@ import io.restassured.http.ContentType;
 import io.signup.contract.EventSchemas;
 import io.signup.contract.SignupEvent;
 import io.signup.peers.RecordingSink.Received;
+import io.signup.saveemail.support.As;
 import io.signup.saveemail.support.SaveEmailTestEnvironment;
 
 /**
@@ -35,7 +35,7 @@ class ErasureAnnouncementTest {
                 insert into outbox_event (id, type, subscriber_id, payload, created_at, available_at, attempts)
                 values (?, ?, null, ?, now(), now(), 0)""", id, SignupEvent.ERASED.type(), data);
 
-        given().contentType(ContentType.JSON).body("{}").post("/republishOutbox").then().statusCode(204);
+        As.pingSource().contentType(ContentType.JSON).body("{}").post("/republishOutbox").then().statusCode(204);
 
         List<Received> published = SINK.received().stream().filter(event -> id.toString().equals(event.header("ce-id")))
                 .toList();

@@ -1,6 +1,5 @@
 package io.signup.saveemail;
 
-import static io.restassured.RestAssured.given;
 import static io.signup.saveemail.support.SaveEmailTestEnvironment.DATABASE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -16,6 +15,7 @@ import io.restassured.http.ContentType;
 import io.signup.contract.AddressKey;
 import io.signup.contract.EmailAddress;
 import io.signup.peers.Addresses;
+import io.signup.saveemail.support.As;
 import io.signup.saveemail.support.SaveEmailTestEnvironment;
 
 /**
@@ -40,7 +40,7 @@ class LegacyAddressKeysTest {
                 + "'UNSUBSCRIBED', now())", key(both), both);
         legacy(erased, null, "ERASED");
 
-        given().contentType(ContentType.JSON).body("{}").post("/republishOutbox").then().statusCode(204);
+        As.pingSource().contentType(ContentType.JSON).body("{}").post("/republishOutbox").then().statusCode(204);
 
         assertEquals(List.of(Map.of("address_key", key(bounced), "reason", "HARD_BOUNCE")), rows(bounced));
         assertEquals(List.of(Map.of("address_key", key(both), "reason", "COMPLAINT")), rows(both),

@@ -227,4 +227,14 @@ class SendEmailFunctionTest {
                 .body("error", equalTo("method not allowed: use POST"));
         assertEquals(before, MAIL.received().size());
     }
+
+    @Test
+    void aContractEventNoTriggerDeliversHereIsRefused() {
+        for (SignupEvent untriggered : SignupEvent.values()) {
+            if (!untriggered.triggered()) {
+                deliverBinary(untriggered.type(), UUID.randomUUID().toString(), "{}").statusCode(400)
+                        .body("error", equalTo("not an event type this function takes: " + untriggered.type()));
+            }
+        }
+    }
 }

@@ -47,7 +47,7 @@ public class ReportEndpoints {
     static final String SES = "/reports/ses";
     static final String POSTMARK = "/reports/postmark";
     static final String RAW = "/reports/raw";
-    /** After CORS and the body handler, before the function guard (-100), as the form endpoints. */
+    /** After CORS and the body handler, before the function guard, as the form endpoints. */
     private static final int ORDER = -140;
     private static final int RETRY_AFTER_SECONDS = 10;
 

@@ -8,13 +8,17 @@ import io.cloudevents.CloudEvent;
 import io.signup.contract.SignupEvent;
 import io.signup.http.EventPolicy;
 
-/** send-email-fn takes the contract's events only: one of its types, from its source, with JSON data. */
+/**
+ * send-email-fn takes the contract's events a Trigger delivers to it: one of those types, from its source, with JSON
+ * data.
+ */
 @ApplicationScoped
 public class SignupEventPolicy implements EventPolicy {
 
     @Override
     public String refusal(CloudEvent event) {
-        if (SignupEvent.ofType(event.getType()).isEmpty()) {
+        // Only the types a Trigger delivers here; the others (suppressed, erased) are for consumers elsewhere.
+        if (SignupEvent.ofType(event.getType()).filter(SignupEvent::triggered).isEmpty()) {
             return "not an event type this function takes: " + event.getType();
         }
         if (!SignupEvent.SOURCE.equals(event.getSource().toString())) {
