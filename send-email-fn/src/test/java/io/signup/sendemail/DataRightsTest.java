@@ -94,7 +94,7 @@ class DataRightsTest {
     @Test
     void erasingAnAddressNobodyHeldAnnouncesNothing() {
         String email = Addresses.unique("Nobody");
-        given().queryParam("email", email).post("/subjects/forget").then().statusCode(200)
+        As.operator().queryParam("email", email).post("/subjects/forget").then().statusCode(200)
                 .body("announced", equalTo(false));
         assertEquals(0, DATABASE.count("select count(*) from outbox_event where type = ? and payload like ?",
                 SignupEvent.ERASED.type(), "%" + SuppressionTest.key(email) + "%"));
