@@ -19,8 +19,8 @@ import io.vertx.core.Vertx;
  * This function's OIDC identity toward the Broker, when Knative's authentication-oidc feature is on: the SinkBinding
  * projects a token of its own identity at {@code /oidc/token} and renews it before it expires, and a sender puts it
  * in {@code Authorization: Bearer}, which the Broker's EventPolicies check. Read from the file at start and again
- * every {@code signup.oidc.token-reread} (30 s), off the event loop, so a renewed token is picked up and no send waits for the disk. No file, no token:
- * the feature is off (and {@code make run}).
+ * every {@code signup.oidc.token-reread} (30 s), off the event loop, so a renewed token is picked up and no send
+ * waits for the disk ({@code make run} projects and renews one the same way). No file, no token: the feature is off.
  */
 // At start, so the first read is not on the event loop of the first send.
 @Startup
