@@ -33,6 +33,7 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.quarkus.funqy.knative.events.CloudEventMapping;
+import io.signup.http.SuppressionConfig;
 import io.signup.metrics.ClusterOnlyEndpoints;
 import io.smallrye.config.ConfigMapping;
 import io.signup.contract.SignupEvent;
@@ -205,6 +206,9 @@ class CodeConsistencyTest {
         }
         List<Class<?>> mappings = new ArrayList<>(configMappings(root));
         mappings.add(ClusterOnlyEndpoints.Config.class); // function-metrics, in every function
+        if (Manifests.read(root.resolve("pom.xml")).contains("<artifactId>function-http</artifactId>")) {
+            mappings.add(SuppressionConfig.class); // function-http's, in the functions that write the list
+        }
         for (Class<?> mapping : mappings) {
             mappingKeys(mapping.getAnnotation(ConfigMapping.class).prefix(), mapping, names);
         }

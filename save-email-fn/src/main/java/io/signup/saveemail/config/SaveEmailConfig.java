@@ -26,33 +26,7 @@ public interface SaveEmailConfig {
 
     Retention retention();
 
-    Bounces bounces();
-
     Reports reports();
-
-    Suppression suppression();
-
-    /** The suppression list's keys (io.signup.contract.AddressKey). */
-    interface Suppression {
-        /**
-         * The secret of the keyed hash an address is kept under (env SIGNUP_SUPPRESSION_KEY, from the Secret
-         * signup-suppression-key): the same in send-email-fn, at least 32 characters. No default, so a deployment
-         * without it does not start.
-         */
-        String key();
-    }
-
-    /**
-     * When soft bounces (a full or unavailable mailbox, a delay) suppress an address: N of them within M. The same
-     * keys as send-email-fn's, which counts the soft bounces it sees at SMTP time in the same table.
-     */
-    interface Bounces {
-        @WithDefault("3")
-        int softLimit();
-
-        @WithDefault("P7D")
-        Duration softWindow();
-    }
 
     /**
      * The intakes of bounce and complaint reports that arrive after the SMTP conversation (report/ReportEndpoints).

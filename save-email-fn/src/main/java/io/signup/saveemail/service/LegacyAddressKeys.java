@@ -7,7 +7,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import io.quarkus.logging.Log;
 import io.signup.contract.AddressKey;
-import io.signup.saveemail.config.SaveEmailConfig;
+import io.signup.http.SuppressionConfig;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -44,7 +44,7 @@ public class LegacyAddressKeys {
     private final Pool pool;
     private final String secret;
 
-    public LegacyAddressKeys(Pool pool, SaveEmailConfig config) {
+    public LegacyAddressKeys(Pool pool, SuppressionConfig config) {
         this.pool = pool;
         this.secret = config.suppression().key();
     }

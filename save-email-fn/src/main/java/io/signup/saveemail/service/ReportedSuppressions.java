@@ -14,7 +14,7 @@ import io.quarkus.logging.Log;
 import io.signup.contract.AddressKey;
 import io.signup.contract.SignupEvent;
 import io.signup.contract.SubscriptionSuppressed;
-import io.signup.saveemail.config.SaveEmailConfig;
+import io.signup.http.SuppressionConfig;
 import io.signup.saveemail.outbox.OutboxEvent;
 import io.signup.saveemail.outbox.OutboxInsert;
 import io.signup.saveemail.outbox.OutboxRelay;
@@ -72,11 +72,11 @@ public class ReportedSuppressions {
     private static final int REPORT_KEY_MAX_LENGTH = 600;
 
     private final OutboxRelay relay;
-    private final SaveEmailConfig.Bounces bounces;
+    private final SuppressionConfig.Bounces bounces;
     private final MeterRegistry metrics;
     private final String secret;
 
-    public ReportedSuppressions(OutboxRelay relay, SaveEmailConfig config, MeterRegistry metrics) {
+    public ReportedSuppressions(OutboxRelay relay, SuppressionConfig config, MeterRegistry metrics) {
         this.relay = relay;
         this.bounces = config.bounces();
         this.metrics = metrics;

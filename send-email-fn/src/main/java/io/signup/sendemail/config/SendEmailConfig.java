@@ -17,31 +17,6 @@ public interface SendEmailConfig {
 
     Broker broker();
 
-    Bounces bounces();
-
-    Suppression suppression();
-
-    /** The suppression list's keys (io.signup.contract.AddressKey). */
-    interface Suppression {
-        /**
-         * The secret of the keyed hash an address is kept under (env SIGNUP_SUPPRESSION_KEY, from the Secret
-         * signup-suppression-key): the same in save-email-fn, at least 32 characters. No default, so a deployment
-         * without it does not start.
-         */
-        String key();
-    }
-
-    /** When soft bounces (a full or unavailable mailbox) suppress an address: N of them within M. */
-    interface Bounces {
-        /** N (env SIGNUP_BOUNCES_SOFT_LIMIT). */
-        @WithDefault("3")
-        int softLimit();
-
-        /** M (env SIGNUP_BOUNCES_SOFT_WINDOW), ISO-8601 or e.g. 7d. */
-        @WithDefault("P7D")
-        Duration softWindow();
-    }
-
     interface Broker {
         /** Where dead letters are replayed to: the Broker URL that a Knative SinkBinding injects as K_SINK. */
         Optional<URI> url();

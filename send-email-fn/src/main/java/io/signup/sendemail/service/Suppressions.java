@@ -11,6 +11,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
 import io.signup.contract.AddressKey;
 import io.signup.contract.EmailAddress;
+import io.signup.http.SuppressionConfig;
 import io.signup.sendemail.config.SendEmailConfig;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -20,8 +21,8 @@ import io.vertx.mutiny.sqlclient.Tuple;
  * The suppression list, in Postgres (table {@code suppression}): addresses not to mail, and why. It replaces what
  * each instance used to remember on its own, so every replica and every instance after a scale-to-zero holds back
  * the same mails. Addresses are kept under a keyed hash ({@link AddressKey}), so that a row whose address was removed
- * (erasure, retention) still holds the address back without naming it. {@link MailDeliveries#claim} checks it, with the subscriber's state, in the statement that claims
- * each mail. Reasons: an unsubscribe (holds back mails about anything before it), a hard bounce (a permanent refusal,
+ * (erasure, retention) still holds the address back without naming it. {@link MailDeliveries#claim} checks it,
+ * with the subscriber's state, in the statement that claims each mail. Reasons: an unsubscribe (holds back mails about anything before it), a hard bounce (a permanent refusal,
  * or enough soft bounces within the window), a complaint, an operator's decision, an erasure.
  * <p>
  * A stronger reason is never replaced by an unsubscribe: once bounced, complained or erased, an address stays so.
@@ -78,15 +79,15 @@ public class Suppressions {
     private final Pool pool;
     private final MeterRegistry metrics;
     private final Duration wait;
-    private final SendEmailConfig.Bounces bounces;
+    private final SuppressionConfig.Bounces bounces;
     private final String secret;
 
-    public Suppressions(Pool pool, MeterRegistry metrics, SendEmailConfig config) {
+    public Suppressions(Pool pool, MeterRegistry metrics, SendEmailConfig config, SuppressionConfig suppression) {
         this.pool = pool;
         this.metrics = metrics;
         this.wait = config.mail().sendTimeout();
-        this.bounces = config.bounces();
-        this.secret = config.suppression().key();
+        this.bounces = suppression.bounces();
+        this.secret = suppression.suppression().key();
         AddressKey.ofCanonical(secret, ""); // a secret too short fails the start, not the first mail
         for (Reason reason : Reason.values()) {
             metrics.counter("suppressions", "reason", reason.label());
