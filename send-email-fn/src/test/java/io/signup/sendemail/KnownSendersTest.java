@@ -8,6 +8,7 @@ import static io.signup.sendemail.support.Mails.mailsTo;
 import static io.signup.sendemail.support.Mails.single;
 import static io.signup.sendemail.support.SendEmailTestEnvironment.ISSUER;
 import static io.signup.sendemail.support.SendEmailTestEnvironment.MAIL;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.startsWith;
@@ -27,6 +28,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.ValidatableResponse;
 import io.restassured.specification.RequestSpecification;
 import io.signup.contract.SignupEvent;
 import io.signup.contract.Senders;
@@ -96,6 +98,36 @@ class KnownSendersTest {
                     .header("ce-source", SignupEvent.SOURCE).contentType("application/json")
                     .body(confirmed(email, null)).post("/").then());
         }
+    }
+
+    /**
+     * A token once verified is taken again without verifying it (VerifiedTokens), and that must change nothing a
+     * sender sees: the same stranger's token is refused each time, and the same Trigger's token stops delivering
+     * when it expires.
+     */
+    @Test
+    void aTokenVerifiedOnceIsJudgedTheSameEveryTimeUntilItExpires() {
+        String stranger = ISSUER.bearer("system:serviceaccount:signup:default", As.AUDIENCE);
+        for (int attempt = 0; attempt < 3; attempt++) {
+            delivery(stranger, Addresses.unique("stranger")).statusCode(403)
+                    .body("error", containsString("may not call"));
+        }
+        String shortLived = "Bearer " + ISSUER.token(Senders.trigger("send-welcome-mail"), As.AUDIENCE, Instant.now(),
+                Duration.ofSeconds(3));
+        String first = Addresses.unique("short");
+        accepted(() -> delivery(shortLived, first));
+        accepted(() -> delivery(shortLived, Addresses.unique("short")));
+        single(mailsTo(MAIL, first));
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(250))
+                .until(() -> delivery(shortLived, Addresses.unique("late")).extract().statusCode() == 401);
+        delivery(shortLived, Addresses.unique("late")).statusCode(401).body("error", containsString("expired"));
+    }
+
+    private static ValidatableResponse delivery(String authorization, String email) {
+        return given().header("Authorization", authorization).header("ce-specversion", "1.0")
+                .header("ce-id", UUID.randomUUID().toString()).header("ce-type", WELCOME)
+                .header("ce-source", SignupEvent.SOURCE).contentType("application/json")
+                .body(confirmed(email, null)).post("/").then();
     }
 
     @Test
