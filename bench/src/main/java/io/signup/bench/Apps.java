@@ -35,6 +35,8 @@ record Apps(App empty, App render, App save, App send, App floor) {
         // As the Knative Service runs it: the migration Job owns the schema, a cold start does not migrate.
         save.put("QUARKUS_FLYWAY_MIGRATE_AT_START", "false");
         save.putAll(UNLIMITED);
+        // Its PingSource's tokens are verified against the issuer, as on the cluster (none would be looked up in DNS).
+        save.put("QUARKUS_OIDC_AUTH_SERVER_URL", issuer.url());
         Map<String, String> send = new LinkedHashMap<>(FunctionProcess.databaseEnvironment(database));
         send.putAll(Map.of("QUARKUS_MAILER_HOST", "localhost", "QUARKUS_MAILER_PORT", Integer.toString(smtpPort),
                 "QUARKUS_MAILER_START_TLS", "DISABLED", "QUARKUS_OIDC_AUTH_SERVER_URL", issuer.url()));

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
 
 import org.jose4j.jwk.JsonWebKeySet;
@@ -44,6 +45,7 @@ public final class LocalIssuer {
     private final RsaJsonWebKey key;
     private HttpServer server;
     private ExecutorService handlers;
+    private final AtomicInteger published = new AtomicInteger();
     private String url;
 
     public LocalIssuer() {
@@ -74,8 +76,14 @@ public final class LocalIssuer {
                 + "\"response_types_supported\":[\"id_token\"],\"subject_types_supported\":[\"public\"],"
                 + "\"id_token_signing_alg_values_supported\":[\"RS256\"]}";
         String keys = new JsonWebKeySet(List.of(key)).toJson();
-        server.createContext("/.well-known/openid-configuration", exchange -> send(exchange, discovery));
-        server.createContext("/openid/v1/jwks", exchange -> send(exchange, keys));
+        server.createContext("/.well-known/openid-configuration", exchange -> {
+            published.incrementAndGet();
+            send(exchange, discovery);
+        });
+        server.createContext("/openid/v1/jwks", exchange -> {
+            published.incrementAndGet();
+            send(exchange, keys);
+        });
         handlers = Executors.newFixedThreadPool(2);
         server.setExecutor(handlers);
         server.start();
@@ -84,6 +92,11 @@ public final class LocalIssuer {
 
     public LocalIssuer start() {
         return start(0);
+    }
+
+    /** How many times its discovery document or keys were read: what a verifier asked of it. */
+    public int publishedReads() {
+        return published.get();
     }
 
     /**
