@@ -1,13 +1,11 @@
 package io.signup.http;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 
 import io.quarkus.oidc.AccessTokenCredential;
 import io.quarkus.security.identity.AuthenticationRequestContext;
@@ -48,16 +46,9 @@ public class VerifiedTokens implements IdentityProvider<TokenAuthenticationReque
 
     private final Map<String, Kept> kept = new ConcurrentHashMap<>();
     private final Duration verifiedFor;
-    private final Clock clock;
 
-    @Inject
     public VerifiedTokens(OidcConfig config) {
-        this(config.verifiedFor(), Clock.systemUTC());
-    }
-
-    VerifiedTokens(Duration verifiedFor, Clock clock) {
-        this.verifiedFor = verifiedFor;
-        this.clock = clock;
+        this.verifiedFor = config.verifiedFor();
     }
 
     @Override
@@ -81,7 +72,7 @@ public class VerifiedTokens implements IdentityProvider<TokenAuthenticationReque
         if (entry == null) {
             return Uni.createFrom().nullItem();
         }
-        if (!clock.instant().isBefore(entry.until())) {
+        if (!Instant.now().isBefore(entry.until())) {
             kept.remove(token, entry);
             return Uni.createFrom().nullItem();
         }
@@ -104,13 +95,8 @@ public class VerifiedTokens implements IdentityProvider<TokenAuthenticationReque
         return Uni.createFrom().item(identity);
     }
 
-    /** How many verified tokens are held now. */
-    int size() {
-        return kept.size();
-    }
-
     private void keep(String token, SecurityIdentity identity, Instant expires) {
-        Instant now = clock.instant();
+        Instant now = Instant.now();
         Instant until = now.plus(verifiedFor);
         if (expires.isBefore(until)) {
             until = expires;
