@@ -7,7 +7,7 @@ import java.util.Map;
 
 /**
  * 1 and 5. Process start to the first 2xx of a real request, RSS then, and RSS after 1,000 more requests
- * (concurrency 4). The apps alternate run by run, so a slow spell of the machine hits all of them.
+ * (concurrency 4), with the part of it that maps files. The apps alternate run by run, so a slow spell of the machine hits all of them.
  */
 final class ColdStarts {
 
@@ -15,7 +15,7 @@ final class ColdStarts {
 
     /** One app's figures; {@code startVsFirst}: its start over the first app's (the empty REST app). */
     record Row(String app, Figure startMillis, Figure rssMibAtFirstResponse, Figure rssMibAfter1000Requests,
-            Figure failedOf1000, double startVsFirst) {
+            Figure fileMibAfter1000Requests, Figure failedOf1000, double startVsFirst) {
     }
 
     private ColdStarts() {
@@ -31,8 +31,9 @@ final class ColdStarts {
                     Load.Result load = new Load(launch.url(), app.request(), app.okStatus())
                             .forRequests(4, REQUESTS_BEFORE_RSS);
                     double rssAfter = launch.rssMib();
+                    double fileAfter = launch.rssFileMib();
                     samples.computeIfAbsent(app, a -> new ArrayList<>())
-                            .add(new double[] {millis, rssFirst, rssAfter, load.failed()});
+                            .add(new double[] {millis, rssFirst, rssAfter, fileAfter, load.failed()});
                     Bench.progress("cold start %d/%d %s: %.0f ms, %.1f MiB, %.1f MiB after %d requests (%d failed)",
                             run, runs, app.name(), millis, rssFirst, rssAfter, REQUESTS_BEFORE_RSS, load.failed());
                 }
@@ -41,7 +42,7 @@ final class ColdStarts {
         double first = Bench.column(samples.get(apps.get(0)), 0).median();
         List<Row> rows = new ArrayList<>();
         samples.forEach((app, values) -> rows.add(new Row(app.name(), Bench.column(values, 0),
-                Bench.column(values, 1), Bench.column(values, 2), Bench.column(values, 3),
+                Bench.column(values, 1), Bench.column(values, 2), Bench.column(values, 3), Bench.column(values, 4),
                 Bench.column(values, 0).median() / first)));
         return rows;
     }

@@ -79,16 +79,28 @@ final class Launch implements AutoCloseable {
 
     /** Resident set size of the process now, in MiB (VmRSS of /proc). */
     double rssMib() {
+        return statusMib("VmRSS");
+    }
+
+    /**
+     * The part of {@link #rssMib()} that maps files, in MiB (RssFile of /proc): for a native executable mostly its own
+     * code and image heap, pages the kernel can drop and read again, shared by every process of the same file.
+     */
+    double rssFileMib() {
+        return statusMib("RssFile");
+    }
+
+    private double statusMib(String field) {
         try {
             for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
-                if (line.startsWith("VmRSS:")) {
+                if (line.startsWith(field + ":")) {
                     return Long.parseLong(line.replaceAll("\\D", "")) / 1024.0;
                 }
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        throw new IllegalStateException("no VmRSS for " + name);
+        throw new IllegalStateException("no " + field + " for " + name);
     }
 
     /**

@@ -29,10 +29,12 @@ final class Report {
     void coldStarts(String runtime, List<ColdStarts.Row> rows) {
         section("1+5. Cold start: process start to first 2xx of a real request; RSS then and after 1,000 requests");
         line("%s", runtime);
-        line("%-16s %22s %8s %22s %22s", "app", "start ms", "vs empty", "RSS MiB at first 2xx", "RSS MiB after 1,000");
+        line("%-16s %22s %8s %22s %22s %22s", "app", "start ms", "vs empty", "RSS MiB at first 2xx",
+                "RSS MiB after 1,000", "of it files MiB");
         for (ColdStarts.Row row : rows) {
-            line("%-16s %22s %7.2fx %22s %22s", row.app(), row.startMillis().format(0), row.startVsFirst(),
-                    row.rssMibAtFirstResponse().format(1), row.rssMibAfter1000Requests().format(1));
+            line("%-16s %22s %7.2fx %22s %22s %22s", row.app(), row.startMillis().format(0), row.startVsFirst(),
+                    row.rssMibAtFirstResponse().format(1), row.rssMibAfter1000Requests().format(1),
+                    row.fileMibAfter1000Requests().format(1));
         }
     }
 
