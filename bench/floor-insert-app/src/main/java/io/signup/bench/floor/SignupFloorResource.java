@@ -18,6 +18,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.signup.contract.EmailAddress;
 import io.signup.contract.LinkToken;
 import io.signup.contract.PersonName;
@@ -37,9 +38,11 @@ import io.vertx.mutiny.sqlclient.Tuple;
  * the reactive Postgres client and no ORM: validate the address, make the link token and the event data, then in one
  * transaction count the abuse-limit windows, insert the subscriber, its consent record and the outbox record, then
  * POST the event to the sink as a binary CloudEvent and mark the record published. One statement per step, each its
- * own round trip: BEGIN, four statements, COMMIT, and the mark.
+ * own round trip: BEGIN, four statements, COMMIT, and the mark. The event data is serialised by Jackson, so a native
+ * executable needs its record registered for reflection, as save-email-fn's outbox registers it.
  */
 @Path("/saveEmail")
+@RegisterForReflection(targets = SubscriptionRequested.class)
 public class SignupFloorResource {
 
     private static final Duration WINDOW = Duration.ofHours(1);
