@@ -64,6 +64,8 @@ class SendEmailFunctionTest {
         assertTrue(html.contains("Hello Ann &lt;b&gt;Lee&lt;/b&gt;,"), "the name is escaped in HTML: " + html);
         assertTrue(text.contains(PAGE + "/confirm?token=" + token), text);
         assertTrue(html.contains("href=\"" + PAGE + "/confirm?token=" + token + "\""), html);
+        assertTrue(html.lines().count() <= 2 && html.lines().allMatch(line -> line.length() <= 998),
+                "the HTML folded into few lines, none past SMTP's limit: " + html);
         assertEquals(null, header(mail, "List-Unsubscribe"), "not subscribed yet: nothing to unsubscribe from");
         assertEquals(null, header(mail, "List-Id"), "not list mail");
     }

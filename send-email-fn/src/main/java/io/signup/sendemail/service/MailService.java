@@ -12,8 +12,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.logging.Log;
 import io.quarkus.mailer.Mail;
-import io.quarkus.mailer.MailTemplate.MailTemplateInstance;
 import io.quarkus.qute.CheckedTemplate;
+import io.quarkus.qute.TemplateInstance;
 import io.signup.contract.EmailAddress;
 import io.signup.contract.InvalidSignupException;
 import io.signup.contract.LinkToken;
@@ -47,11 +47,11 @@ public class MailService {
     @CheckedTemplate
     static class Templates {
         /** {@code templates/MailService/confirmation.html} and {@code .txt}. */
-        static native MailTemplateInstance confirmation(String name, String email, String confirmUrl,
+        static native TemplateInstance confirmation(String name, String email, String confirmUrl,
                 String expiresOn);
 
         /** {@code templates/MailService/welcome.html} and {@code .txt}. */
-        static native MailTemplateInstance welcome(String name, String email, String unsubscribeUrl);
+        static native TemplateInstance welcome(String name, String email, String unsubscribeUrl);
     }
 
     private final MailSender sender;
@@ -160,7 +160,7 @@ public class MailService {
      * measures it, from the {@code 250} to the committed mark.
      */
     private Uni<Void> send(EventKey event, String kind, MailDeliveries.Gate gate, Mail mail,
-            Supplier<MailTemplateInstance> body) {
+            Supplier<TemplateInstance> body) {
         String messageId = event.messageId(sender.fromDomain());
         return deliveries.claim(event, messageId, gate).chain(decision -> {
             switch (decision.claim()) {
@@ -194,12 +194,12 @@ public class MailService {
                 }
             }
             mail.addHeader("Message-ID", messageId);
-            return deliver(event, kind, gate, body.get().mail(mail));
+            return deliver(event, kind, gate, () -> MailBodies.render(body.get(), mail));
         });
     }
 
     /** The claimed event's mail, its mark after the server's 250, and the answer, as {@link #send} describes. */
-    private Uni<Void> deliver(EventKey event, String kind, MailDeliveries.Gate gate, MailTemplateInstance mail) {
+    private Uni<Void> deliver(EventKey event, String kind, MailDeliveries.Gate gate, Supplier<Mail> mail) {
         Uni<Void> sending = sender.start(mail);
         Uni<Void> marked = sending
                 .chain(() -> {
